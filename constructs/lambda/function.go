@@ -1,0 +1,231 @@
+// Package lambda deploys a TypeScript handler as a Node.js 22 Lambda
+// function: bundled in-process with esbuild, zipped deterministically, with
+// its own log group and a least-privilege execution role.
+package lambda
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
+	"github.com/fractallabsdev/talkwise-infra/constructs/logs"
+	"github.com/fractallabsdev/talkwise-infra/constructs/ssm"
+)
+
+// Runtime is the only runtime this platform deploys (the spec's Node.js 22.x).
+const Runtime = "nodejs22.x"
+
+// Limits AWS and the spec set.
+const (
+	DefaultMemoryMB       = 128
+	MinMemoryMB           = 128
+	MaxMemoryMB           = 10240
+	DefaultTimeoutSeconds = 30
+	MaxTimeoutSeconds     = 900
+)
+
+// reservedEnv are variables the construct sets itself.
+var reservedEnv = map[string]bool{"PROJECT_NAME": true, "ENVIRONMENT": true, "FUNCTION_NAME": true, "NODE_OPTIONS": true}
+
+// FunctionProps configure a Function.
+type FunctionProps struct {
+	Names    core.Names
+	Platform core.Platform
+	// Name is the function's short name, e.g. "pi-customerio-trial-ended-lambda".
+	// The deployed name is "<project>-<env>-<Name>".
+	Name string
+	// Code is the bundled handler (see Build).
+	Code *Bundle
+	// Description defaults to empty.
+	Description string
+	// MemoryMB defaults to 128.
+	MemoryMB int
+	// TimeoutSeconds defaults to 30; AWS allows 1-900.
+	TimeoutSeconds int
+	// Parameters are the SSM parameters the handler reads, under
+	// /{project}/{env}/. Defaults to none.
+	Parameters []ssm.Parameter
+	// Environment adds variables. Defaults to none. PROJECT_NAME, ENVIRONMENT,
+	// FUNCTION_NAME and NODE_OPTIONS are set by the construct and refused here.
+	Environment map[string]string
+	// LogRetentionDays defaults to the environment's default (30 dev, 90 production).
+	LogRetentionDays int
+}
+
+func (p *FunctionProps) applyDefaults() {
+	if p.MemoryMB == 0 {
+		p.MemoryMB = DefaultMemoryMB
+	}
+	if p.TimeoutSeconds == 0 {
+		p.TimeoutSeconds = DefaultTimeoutSeconds
+	}
+	if p.LogRetentionDays == 0 {
+		p.LogRetentionDays = p.Names.Environment.DefaultLogRetentionDays()
+	}
+}
+
+// Validate checks props after defaults, naming the bad setting.
+func (p *FunctionProps) Validate() error {
+	p.applyDefaults()
+	field := "functions." + p.Name
+	var errs []error
+	if err := core.ValidateResourceName("function name", p.Name); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs,
+		core.CheckLength(field, "Lambda function", p.FunctionName(), core.MaxLambdaFunctionName),
+		core.CheckLength(field, "IAM role", p.FunctionName(), core.MaxIAMRoleName))
+	if p.MemoryMB < MinMemoryMB || p.MemoryMB > MaxMemoryMB {
+		errs = append(errs, core.Errorf(field+".MemoryMB", fmt.Sprintf("use %d-%d MB", MinMemoryMB, MaxMemoryMB), "%d MB is outside Lambda's range", p.MemoryMB))
+	}
+	if p.TimeoutSeconds < 1 || p.TimeoutSeconds > MaxTimeoutSeconds {
+		errs = append(errs, core.Errorf(field+".TimeoutSeconds", "use 1-900 seconds (projects here use 30-60)", "%d s is outside Lambda's range", p.TimeoutSeconds))
+	}
+	if err := logs.ValidateRetention(field+".LogRetentionDays", p.LogRetentionDays); err != nil {
+		errs = append(errs, err)
+	}
+	seen := map[string]bool{}
+	for i, prm := range p.Parameters {
+		if err := prm.Validate(fmt.Sprintf("%s.Parameters[%d]", field, i)); err != nil {
+			errs = append(errs, err)
+		}
+		if seen[prm.Key] {
+			errs = append(errs, core.Errorf(fmt.Sprintf("%s.Parameters[%d]", field, i), "declare each parameter once", "duplicate key %q", prm.Key))
+		}
+		seen[prm.Key] = true
+	}
+	for k := range p.Environment {
+		if reservedEnv[k] {
+			errs = append(errs, core.Errorf(field+".Environment."+k, "remove it; the construct sets it", "%s is reserved", k))
+		}
+	}
+	if p.Code == nil {
+		errs = append(errs, core.Errorf(field+".Code", "build the handler with lambda.Build", "no code"))
+	}
+	return core.Join(errs...)
+}
+
+// FunctionName is the deployed name, "<project>-<env>-<name>".
+func (p *FunctionProps) FunctionName() string { return p.Names.Resource(p.Name) }
+
+// Function is a Lambda function with its log group and execution role.
+type Function struct {
+	constructs.Construct
+	Resource lambdafunction.LambdaFunction
+	Role     *iam.Role
+	LogGroup *logs.LogGroup
+	name     string
+}
+
+// NewFunction creates the function. Props must have passed Validate.
+func NewFunction(scope constructs.Construct, id string, props *FunctionProps) *Function {
+	if err := props.Validate(); err != nil {
+		panic(err)
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	name := props.FunctionName()
+
+	logGroup := logs.NewLogGroup(c, "Logs", &logs.LogGroupProps{
+		Name:          "/aws/lambda/" + name,
+		RetentionDays: props.LogRetentionDays,
+	})
+	role := iam.NewRole(c, "Role", &iam.RoleProps{
+		Name:        name,
+		Description: fmt.Sprintf("Execution role of Lambda %s", name),
+		Trust:       []iam.Statement{iam.ServicePrincipal("lambda.amazonaws.com", props.Platform.AccountID)},
+	})
+	logGroup.GrantWrite(role, "WriteOwnLogs")
+	ssm.GrantReadAll(role, props.Platform, props.Names)
+
+	env := map[string]*string{
+		"PROJECT_NAME":  jsii.String(props.Names.Project),
+		"ENVIRONMENT":   jsii.String(string(props.Names.Environment)),
+		"FUNCTION_NAME": jsii.String(name),
+		// The zip ships a source map; this makes stack traces point at TypeScript.
+		"NODE_OPTIONS": jsii.String("--enable-source-maps"),
+	}
+	for k, v := range ssm.EnvironmentFor(c, props.Names, props.Parameters) {
+		env[k] = v
+	}
+	for k, v := range props.Environment {
+		env[k] = jsii.String(v)
+	}
+
+	asset := cdktf.NewTerraformAsset(c, jsii.String("Code"), &cdktf.TerraformAssetConfig{
+		Path:      jsii.String(props.Code.ZipPath),
+		Type:      cdktf.AssetType_FILE,
+		AssetHash: jsii.String(assetHash(props.Code.SourceCodeHash)),
+	})
+	cfg := &lambdafunction.LambdaFunctionConfig{
+		FunctionName:   jsii.String(name),
+		Role:           role.Arn(),
+		Runtime:        jsii.String(Runtime),
+		Handler:        jsii.String("index.handler"),
+		Filename:       asset.Path(),
+		SourceCodeHash: jsii.String(props.Code.SourceCodeHash),
+		MemorySize:     jsii.Number(float64(props.MemoryMB)),
+		Timeout:        jsii.Number(float64(props.TimeoutSeconds)),
+		Environment:    &lambdafunction.LambdaFunctionEnvironment{Variables: &env},
+		// The group exists before the function, so Lambda never creates an
+		// unmanaged one without retention.
+		DependsOn: &[]cdktf.ITerraformDependable{logGroup.Resource},
+	}
+	if props.Description != "" {
+		cfg.Description = jsii.String(props.Description)
+	}
+	fn := lambdafunction.NewLambdaFunction(c, jsii.String("Resource"), cfg)
+	return &Function{Construct: c, Resource: fn, Role: role, LogGroup: logGroup, name: name}
+}
+
+// FunctionName is the deployed name.
+func (f *Function) FunctionName() string { return f.name }
+
+// Arn is the function's ARN.
+func (f *Function) Arn() *string { return f.Resource.Arn() }
+
+// GrantInvoke lets grantee invoke this function and nothing else.
+// Actions: lambda:InvokeFunction on the function's ARN.
+func (f *Function) GrantInvoke(grantee iam.Grantable) {
+	grantee.AddToPolicy(iam.Allow("Invoke"+sidSafe(f.name), []string{"lambda:InvokeFunction"}, *f.Arn()))
+}
+
+// assetHash shortens the content hash into a path segment; cdktf places the
+// zip under assets/<id>/<hash>/.
+func assetHash(sourceCodeHash string) string {
+	h := []byte(sourceCodeHash)
+	out := make([]byte, 0, len(h))
+	for _, c := range h {
+		if (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') {
+			out = append(out, c)
+		}
+	}
+	if len(out) > 32 {
+		out = out[:32]
+	}
+	return string(out)
+}
+
+// sidSafe makes a statement ID from a name: IAM Sids are alphanumeric.
+func sidSafe(s string) string {
+	out := make([]byte, 0, len(s))
+	upper := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-' || c == '_' || c == '.':
+			upper = true
+		case upper && c >= 'a' && c <= 'z':
+			out = append(out, c-'a'+'A')
+			upper = false
+		default:
+			out = append(out, c)
+			upper = false
+		}
+	}
+	return string(out)
+}

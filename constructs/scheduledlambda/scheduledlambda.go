@@ -1,0 +1,154 @@
+// Package scheduledlambda is the scheduled-Lambda pattern: TypeScript
+// handlers in lambdas/<project>/<function>/, invoked on the schedules in
+// projects/<project>/schedules.yaml. A project of this pattern declares only
+// its functions and settings.
+package scheduledlambda
+
+import (
+	"path"
+	"sort"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/lambda"
+	"github.com/fractallabsdev/talkwise-infra/constructs/scheduler"
+	"github.com/fractallabsdev/talkwise-infra/constructs/ssm"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+)
+
+// Function declares one handler of the project.
+type Function struct {
+	// Name is the short name used in schedules.yaml's lambda_name and as the
+	// folder lambdas/<project>/<Name>/.
+	Name string
+	// Description defaults to empty.
+	Description string
+	// MemoryMB defaults to 128.
+	MemoryMB int
+	// TimeoutSeconds defaults to 30.
+	TimeoutSeconds int
+	// Parameters are SSM parameters under /{project}/{env}/. Defaults to none.
+	Parameters []ssm.Parameter
+	// Environment adds plain variables. Defaults to none.
+	Environment map[string]string
+}
+
+// Settings are the project's pattern-wide settings.
+type Settings struct {
+	// Functions the project deploys; at least one.
+	Functions []Function
+	// Retry is the default retry policy of every schedule; defaults to
+	// scheduler.DefaultRetry (2 attempts within an hour).
+	Retry *scheduler.Retry
+	// DeadLetterQueue adds an SQS DLQ for events that exhaust their retries.
+	// Defaults to false.
+	DeadLetterQueue bool
+	// LogRetentionDays defaults to the environment's default (30 dev, 90 production).
+	LogRetentionDays int
+	// StateKeys override the state key per environment (see stack.Project).
+	StateKeys map[core.Environment]string
+}
+
+// Project returns the stack.Project of a scheduled-Lambda project.
+func Project(name string, settings Settings) stack.Project {
+	return stack.Project{
+		Name:      name,
+		StateKeys: settings.StateKeys,
+		Prepare: func(s *stack.Stack) (func() error, error) {
+			return prepare(s, settings)
+		},
+	}
+}
+
+// SourceDir is where a function's handler lives, relative to the repository root.
+func SourceDir(project, function string) string { return path.Join("lambdas", project, function) }
+
+// SchedulesFile is the project's schedules file, relative to the repository root.
+func SchedulesFile(project string) string { return path.Join("projects", project, scheduler.FileName) }
+
+func prepare(s *stack.Stack, settings Settings) (func() error, error) {
+	n := s.Names
+	if len(settings.Functions) == 0 {
+		return nil, core.Errorf("Functions", "declare at least one function", "project %s has no functions", n.Project)
+	}
+	retry := scheduler.DefaultRetry
+	if settings.Retry != nil {
+		retry = *settings.Retry
+	}
+	if err := retry.Validate(); err != nil {
+		return nil, core.Errorf("Retry", "", "%v", err)
+	}
+	var errs []error
+	var fnProps []*lambda.FunctionProps
+	var names []string
+	seen := map[string]bool{}
+	for _, f := range settings.Functions {
+		if seen[f.Name] {
+			errs = append(errs, core.Errorf("Functions", "declare each function once", "duplicate function %q", f.Name))
+			continue
+		}
+		seen[f.Name] = true
+		names = append(names, f.Name)
+		props := &lambda.FunctionProps{
+			Names: n, Platform: s.Platform, Name: f.Name, Description: f.Description,
+			MemoryMB: f.MemoryMB, TimeoutSeconds: f.TimeoutSeconds, Parameters: f.Parameters,
+			Environment: f.Environment, LogRetentionDays: settings.LogRetentionDays,
+		}
+		code, err := lambda.Build(s.Root, SourceDir(n.Project, f.Name), s.BuildDir)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		props.Code = code
+		if err := props.Validate(); err != nil && code != nil {
+			errs = append(errs, err)
+		}
+		fnProps = append(fnProps, props)
+	}
+	schedules, err := scheduler.Load(scheduler.LoadOptions{
+		Root: s.Root, Path: SchedulesFile(n.Project), Functions: names, Environment: n.Environment, Retry: retry,
+	})
+	if err != nil {
+		errs = append(errs, err)
+	} else if err := scheduler.ValidateNames(n, schedules); err != nil {
+		errs = append(errs, core.InFile(err, SchedulesFile(n.Project)))
+	}
+	if len(errs) > 0 {
+		return nil, core.Join(errs...)
+	}
+	return func() error {
+		targets := map[string]scheduler.Target{}
+		for _, props := range fnProps {
+			fn := lambda.NewFunction(s.Scope, "Function-"+props.Name, props)
+			targets[props.Name] = fn
+		}
+		scheduler.NewSchedules(s.Scope, "Schedules", &scheduler.SchedulesProps{
+			Names: n, Platform: s.Platform, Schedules: schedules, Targets: targets,
+			DeadLetterQueue: settings.DeadLetterQueue,
+		})
+		outputs(s, targets)
+		return nil
+	}, nil
+}
+
+// outputs exposes the deployed function names and ARNs, keyed by short name.
+func outputs(s *stack.Stack, targets map[string]scheduler.Target) {
+	keys := make([]string, 0, len(targets))
+	for k := range targets {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	names := map[string]*string{}
+	arns := map[string]*string{}
+	for _, k := range keys {
+		names[k] = jsii.String(targets[k].FunctionName())
+		arns[k] = targets[k].Arn()
+	}
+	cdktf.NewTerraformOutput(s.Scope, jsii.String("function_names"), &cdktf.TerraformOutputConfig{
+		Value: names, Description: jsii.String("Deployed Lambda function names by short name"),
+	})
+	cdktf.NewTerraformOutput(s.Scope, jsii.String("function_arns"), &cdktf.TerraformOutputConfig{
+		Value: arns, Description: jsii.String("Lambda function ARNs by short name"),
+	})
+}

@@ -1,0 +1,224 @@
+package stack
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+)
+
+// Options say where to read projects from and where to write the output.
+type Options struct {
+	// Root is the repository root. Defaults to the working directory.
+	Root string
+	// Outdir receives the synthesized stacks. Defaults to $CDKTF_OUTDIR (set by
+	// `cdktf synth`), else "cdktf.out" under Root.
+	Outdir string
+	// Platform defaults to core.Talkwise.
+	Platform *core.Platform
+	// Only restricts synthesis to these stack names; empty means all.
+	Only []string
+	// BuildDir receives Lambda zips before they are copied into the output.
+	// Synth uses a temporary folder it removes afterwards; Build requires it.
+	BuildDir string
+}
+
+func (o *Options) defaults() error {
+	if o.Root == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return err
+		}
+		o.Root = wd
+	}
+	if o.Outdir == "" {
+		o.Outdir = os.Getenv("CDKTF_OUTDIR")
+	}
+	if o.Outdir == "" {
+		o.Outdir = filepath.Join(o.Root, "cdktf.out")
+	}
+	if o.Platform == nil {
+		p := core.Talkwise
+		o.Platform = &p
+	}
+	return nil
+}
+
+// Synth builds every stack of every project and writes them to opts.Outdir.
+// It is all or nothing: stacks are synthesized into a fresh directory beside
+// the output, and only when every project built without error is that
+// directory swapped in. On error the previous output is left untouched.
+func Synth(projects []Project, opts Options) (stackNames []string, err error) {
+	if err := opts.defaults(); err != nil {
+		return nil, err
+	}
+	if err := checkUniqueProjects(projects); err != nil {
+		return nil, err
+	}
+	outdir, err := filepath.Abs(opts.Outdir)
+	if err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(outdir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	staging, err := os.MkdirTemp(parent, "."+filepath.Base(outdir)+".staging-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(staging) // a no-op after a successful swap
+	if opts.BuildDir == "" {
+		buildDir, err := os.MkdirTemp("", "talkwise-build-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(buildDir)
+		opts.BuildDir = buildDir
+	}
+
+	app := cdktf.NewApp(&cdktf.AppConfig{
+		Outdir: jsii.String(staging),
+		// Stack traces in metadata would embed this machine's paths.
+		StackTraces: jsii.Bool(false),
+	})
+	stackNames, err = Build(app, projects, opts)
+	if err != nil {
+		return nil, err
+	}
+	app.Synth()
+	if err := swap(staging, outdir); err != nil {
+		return nil, err
+	}
+	return stackNames, nil
+}
+
+// Build adds the stacks of projects to app, validating every project first so
+// that all input errors are reported together and no resource is created
+// when any input is bad.
+func Build(app cdktf.App, projects []Project, opts Options) ([]string, error) {
+	if err := opts.defaults(); err != nil {
+		return nil, err
+	}
+	if opts.BuildDir == "" {
+		return nil, fmt.Errorf("stack.Build: Options.BuildDir is required")
+	}
+	only := map[string]bool{}
+	for _, n := range opts.Only {
+		only[n] = true
+	}
+	var errs []error
+	var builds []func() error
+	var names []string
+	for _, p := range projects {
+		if err := p.validate(); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, env := range p.environments() {
+			n := core.Names{Project: p.Name, Environment: env}
+			if len(only) > 0 && !only[n.StackName()] {
+				continue
+			}
+			s := newStack(app, n, *opts.Platform, opts.Root, opts.BuildDir, p.stateKey(n))
+			build, err := p.Prepare(s)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("stack %s: %w", n.StackName(), err))
+				continue
+			}
+			builds = append(builds, build)
+			names = append(names, n.StackName())
+		}
+	}
+	for name := range only {
+		if !contains(names, name) && len(errs) == 0 {
+			errs = append(errs, core.Errorf("stack", "run `go run . list` to see the stacks", "unknown stack %q", name))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	for i, build := range builds {
+		if err := runBuild(build); err != nil {
+			errs = append(errs, fmt.Errorf("stack %s: %w", names[i], err))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return names, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func checkUniqueProjects(projects []Project) error {
+	seen := map[string]bool{}
+	var dups []string
+	for _, p := range projects {
+		if seen[p.Name] {
+			dups = append(dups, p.Name)
+		}
+		seen[p.Name] = true
+	}
+	if len(dups) > 0 {
+		sort.Strings(dups)
+		return core.Errorf("projects", "give each project a unique name", "registered more than once: %v", dups)
+	}
+	return nil
+}
+
+// swap replaces outdir with staging. The old output is moved aside first and
+// removed only after the new one is in place, so at every moment outdir is
+// either the complete old output or the complete new one.
+func swap(staging, outdir string) error {
+	old := outdir + ".old"
+	if err := os.RemoveAll(old); err != nil {
+		return err
+	}
+	hadOld := true
+	if err := os.Rename(outdir, old); err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("moving previous output aside: %w", err)
+		}
+		hadOld = false
+	}
+	if err := os.Rename(staging, outdir); err != nil {
+		if hadOld {
+			_ = os.Rename(old, outdir)
+		}
+		return fmt.Errorf("moving new output into place: %w", err)
+	}
+	if hadOld {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// runBuild turns a configuration error raised as a panic deep inside a
+// construct (constructors cannot return errors) back into an error.
+func runBuild(build func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			var ce *core.ConfigError
+			if e, ok := r.(error); ok && errors.As(e, &ce) {
+				err = e
+				return
+			}
+			panic(r)
+		}
+	}()
+	return build()
+}

@@ -1,0 +1,64 @@
+// Package stack turns a project definition into one cdktf stack per
+// environment, each with the AWS provider, default tags and the shared S3 state
+// backend, and synthesizes them all atomically.
+package stack
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+)
+
+// Stack is one project in one environment: the scope its constructs go in,
+// plus everything a project needs to know to build itself.
+type Stack struct {
+	Scope    cdktf.TerraformStack
+	Names    core.Names
+	Platform core.Platform
+	// Root is the repository root; project files are read relative to it.
+	Root string
+	// StateKey is the S3 key of this stack's Terraform state.
+	StateKey string
+	// BuildDir receives build artefacts (Lambda zips) before cdktf copies
+	// them into the stack's output as assets.
+	BuildDir string
+}
+
+// Env is the stack's environment.
+func (s *Stack) Env() core.Environment { return s.Names.Environment }
+
+// DefaultStateKey is "<project>/<env>/terraform.tfstate".
+func DefaultStateKey(n core.Names) string {
+	return fmt.Sprintf("%s/%s/terraform.tfstate", n.Project, n.Environment)
+}
+
+// newStack creates the stack with its provider and backend.
+func newStack(scope constructs.Construct, names core.Names, platform core.Platform, root, buildDir, stateKey string) *Stack {
+	s := cdktf.NewTerraformStack(scope, jsii.String(names.StackName()))
+	provider.NewAwsProvider(s, jsii.String("aws"), &provider.AwsProviderConfig{
+		Region: jsii.String(platform.Region),
+		// Refuse to run against any other account: dev and production share
+		// this one, and a stray profile must not deploy elsewhere.
+		AllowedAccountIds: jsii.Strings(platform.AccountID),
+		DefaultTags: []*provider.AwsProviderDefaultTags{{
+			Tags: &map[string]*string{
+				"Project":     jsii.String(names.Project),
+				"Environment": jsii.String(string(names.Environment)),
+				"ManagedBy":   jsii.String(platform.ManagedBy),
+			},
+		}},
+	})
+	cdktf.NewS3Backend(s, &cdktf.S3BackendConfig{
+		Bucket:        jsii.String(platform.StateBucket),
+		Key:           jsii.String(stateKey),
+		Region:        jsii.String(platform.Region),
+		Encrypt:       jsii.Bool(true),
+		DynamodbTable: jsii.String(platform.LockTable),
+	})
+	return &Stack{Scope: s, Names: names, Platform: platform, Root: root, BuildDir: buildDir, StateKey: stateKey}
+}

@@ -1,0 +1,19 @@
+// Package projects lists every project this repository deploys.
+package projects
+
+import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+
+	practiceinterviews "github.com/fractallabsdev/talkwise-infra/projects/practice-interviews"
+	projectx "github.com/fractallabsdev/talkwise-infra/projects/project-x"
+	rukscheduler "github.com/fractallabsdev/talkwise-infra/projects/ruk-scheduler"
+)
+
+// All returns the projects in synthesis order.
+func All() []stack.Project {
+	return []stack.Project{
+		practiceinterviews.Project,
+		rukscheduler.Project,
+		projectx.Project,
+	}
+}
