@@ -1,30 +1,39 @@
 // Command talkwise-infra synthesizes every project's stacks to Terraform JSON
-// in cdktf.out/ (it is the "app" of cdktf.json) and offers small helpers the
-// Makefile uses.
-//
-//	go run .                     synthesize every stack (also `go run . synth`)
-//	go run . synth STACK...      synthesize only the named stacks
-//	go run . list                print every stack name
-//	go run . loggroups STACK     print the log groups of a synthesized stack
+// in cdktf.out/ (it is the "app" of cdktf.json) and hosts the helpers the
+// Makefile calls. `go run . help` lists the commands.
 package main
 
 import (
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	"github.com/fractallabsdev/talkwise-infra/projects"
+	"sort"
 )
+
+// command is one subcommand. Each lives in its own cmd_*.go file and
+// registers itself, so adding one never touches another.
+type command struct {
+	usage string
+	run   func(args []string, stdout, stderr io.Writer) error
+}
+
+var commands = map[string]command{}
+
+func register(name string, c command) {
+	if _, dup := commands[name]; dup {
+		panic("command registered twice: " + name)
+	}
+	commands[name] = c
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) (code int) {
-	cmd := "synth"
+	name := "synth"
 	if len(args) > 0 {
-		cmd, args = args[0], args[1:]
+		name, args = args[0], args[1:]
 	}
 	defer func() {
 		// jsii reports errors as panics; turn them into a message and exit 1.
@@ -33,37 +42,31 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 			code = 1
 		}
 	}()
-	var err error
-	switch cmd {
-	case "synth":
-		var names []string
-		names, err = stack.Synth(projects.All(), stack.Options{Only: args})
-		if err == nil {
-			fmt.Fprintf(stdout, "synthesized %d stacks: %v\n", len(names), names)
-		}
-	case "list":
-		for _, name := range stack.Names(projects.All()) {
-			fmt.Fprintln(stdout, name)
-		}
-	case "loggroups":
-		if len(args) != 1 {
-			err = fmt.Errorf("usage: loggroups STACK")
-			break
-		}
-		var groups []string
-		groups, err = stack.LogGroups(stack.DefaultOutdir(), args[0])
-		for _, g := range groups {
-			fmt.Fprintln(stdout, g)
-		}
-	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: go run . [synth [STACK...] | list | loggroups STACK]")
-	default:
-		err = fmt.Errorf("unknown command %q: use synth, list or loggroups", cmd)
+	if name == "help" || name == "-h" || name == "--help" {
+		usage(stdout)
+		return 0
 	}
-	if err != nil {
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "error: unknown command %q\n", name)
+		usage(stderr)
+		return 2
+	}
+	if err := c.run(args, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
-		fmt.Fprintln(stderr, "nothing was written; cdktf.out is unchanged")
 		return 1
 	}
 	return 0
+}
+
+func usage(w io.Writer) {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "usage: go run . [command] (default: synth)")
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].usage)
+	}
 }

@@ -188,6 +188,9 @@ func swap(staging, outdir string) error {
 	if err := os.RemoveAll(old); err != nil {
 		return err
 	}
+	if err := carryOverTerraformState(outdir, staging); err != nil {
+		return err
+	}
 	hadOld := true
 	if err := os.Rename(outdir, old); err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
@@ -221,4 +224,33 @@ func runBuild(build func() error) (err error) {
 		}
 	}()
 	return build()
+}
+
+// terraformWorkFiles are what `terraform init` leaves in a stack folder. They
+// survive re-synthesis so a stack is not re-initialized after every edit.
+var terraformWorkFiles = []string{".terraform", ".terraform.lock.hcl"}
+
+// carryOverTerraformState moves terraform's working files of every stack that
+// still exists from the previous output into the new one.
+func carryOverTerraformState(outdir, staging string) error {
+	entries, err := os.ReadDir(filepath.Join(outdir, "stacks"))
+	if err != nil {
+		return nil // no previous output
+	}
+	for _, e := range entries {
+		dst := filepath.Join(staging, "stacks", e.Name())
+		if info, err := os.Stat(dst); err != nil || !info.IsDir() {
+			continue
+		}
+		for _, name := range terraformWorkFiles {
+			src := filepath.Join(outdir, "stacks", e.Name(), name)
+			if _, err := os.Lstat(src); err != nil {
+				continue
+			}
+			if err := os.Rename(src, filepath.Join(dst, name)); err != nil {
+				return fmt.Errorf("keeping %s: %w", src, err)
+			}
+		}
+	}
+	return nil
 }

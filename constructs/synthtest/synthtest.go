@@ -1,0 +1,283 @@
+// Package synthtest synthesizes stacks in tests and lets a test ask for "the
+// aws_lb_listener on port 443" and check its fields, with a readable diff
+// when they differ. It never needs a terraform binary.
+package synthtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+)
+
+// RepoRoot finds the repository root (the folder holding go.mod) above the
+// test's working directory.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// TestProject is the project name Synth uses.
+const TestProject = "test"
+
+// Synth builds one stack for project "test" in env with build, synthesizes it
+// and returns its JSON. Configuration errors fail the test.
+func Synth(t testing.TB, env core.Environment, build func(s *stack.Stack)) *Stack {
+	t.Helper()
+	stacks, err := SynthProjects(t, []stack.Project{{
+		Name:         TestProject,
+		Environments: []core.Environment{env},
+		Prepare: func(s *stack.Stack) (func() error, error) {
+			return func() error { build(s); return nil }, nil
+		},
+	}}, "")
+	if err != nil {
+		t.Fatalf("synth: %v", err)
+	}
+	return stacks[TestProject+"-"+string(env)]
+}
+
+// SynthError builds like Synth but expects an error, returned for the test
+// to check its message. A panic carrying a configuration error counts.
+func SynthError(t testing.TB, env core.Environment, build func(s *stack.Stack)) error {
+	t.Helper()
+	_, err := SynthProjects(t, []stack.Project{{
+		Name:         TestProject,
+		Environments: []core.Environment{env},
+		Prepare: func(s *stack.Stack) (func() error, error) {
+			return func() error { build(s); return nil }, nil
+		},
+	}}, "")
+	if err == nil {
+		t.Fatal("synth succeeded; want an error")
+	}
+	return err
+}
+
+// SynthProjects synthesizes projects as the app does (root defaults to the
+// repository root) and returns every stack by name.
+func SynthProjects(t testing.TB, projects []stack.Project, root string) (map[string]*Stack, error) {
+	t.Helper()
+	if root == "" {
+		root = RepoRoot(t)
+	}
+	outdir := t.TempDir()
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir), StackTraces: jsii.Bool(false)})
+	names, err := stack.Build(app, projects, stack.Options{Root: root, Outdir: outdir, BuildDir: t.TempDir()})
+	if err != nil {
+		return nil, err
+	}
+	app.Synth()
+	out := map[string]*Stack{}
+	for _, name := range names {
+		out[name] = Read(t, outdir, name)
+	}
+	return out, nil
+}
+
+// Read parses a synthesized stack from outdir.
+func Read(t testing.TB, outdir, name string) *Stack {
+	t.Helper()
+	doc, err := stack.ReadStack(outdir, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Stack{Name: name, Doc: doc, Dir: filepath.Join(outdir, "stacks", name)}
+}
+
+// Stack is a synthesized stack's Terraform JSON.
+type Stack struct {
+	Name string
+	Doc  map[string]any
+	// Dir is the stack's output folder (cdk.tf.json and assets).
+	Dir string
+}
+
+// Resource is one resource (or data source) block.
+type Resource struct {
+	Type    string
+	ID      string // logical ID
+	Address string // <type>.<id>, what ${...} references use
+	Fields  map[string]any
+}
+
+func blocks(doc map[string]any, kind, typ string) []Resource {
+	all, _ := doc[kind].(map[string]any)
+	byID, _ := all[typ].(map[string]any)
+	ids := make([]string, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]Resource, 0, len(ids))
+	for _, id := range ids {
+		fields, _ := byID[id].(map[string]any)
+		addr := typ + "." + id
+		if kind == "data" {
+			addr = "data." + addr
+		}
+		out = append(out, Resource{Type: typ, ID: id, Address: addr, Fields: fields})
+	}
+	return out
+}
+
+// Resources returns every resource of a type, ordered by logical ID.
+func (s *Stack) Resources(typ string) []Resource { return blocks(s.Doc, "resource", typ) }
+
+// DataSources returns every data source of a type.
+func (s *Stack) DataSources(typ string) []Resource { return blocks(s.Doc, "data", typ) }
+
+// ResourceTypes lists the resource types present.
+func (s *Stack) ResourceTypes() []string {
+	all, _ := s.Doc["resource"].(map[string]any)
+	out := make([]string, 0, len(all))
+	for k := range all {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Predicate selects resources.
+type Predicate func(Resource) bool
+
+// Where selects resources whose field at path equals value.
+func Where(path string, value any) Predicate {
+	want := normalize(value)
+	return func(r Resource) bool { return cmp.Equal(r.Get(path), want) }
+}
+
+// Find returns the resources of typ matching every predicate.
+func (s *Stack) Find(typ string, preds ...Predicate) []Resource {
+	var out []Resource
+	for _, r := range s.Resources(typ) {
+		ok := true
+		for _, p := range preds {
+			if !p(r) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// One returns the single resource of typ matching preds, failing the test
+// when there are none or several.
+func (s *Stack) One(t testing.TB, typ string, preds ...Predicate) Resource {
+	t.Helper()
+	found := s.Find(typ, preds...)
+	if len(found) != 1 {
+		var ids []string
+		for _, r := range s.Resources(typ) {
+			ids = append(ids, r.ID)
+		}
+		t.Fatalf("%s: want exactly one %s matching, found %d (all of that type: %v)", s.Name, typ, len(found), ids)
+	}
+	return found[0]
+}
+
+// Output returns the value of a Terraform output, or nil.
+func (s *Stack) Output(name string) any {
+	outs, _ := s.Doc["output"].(map[string]any)
+	o, _ := outs[name].(map[string]any)
+	return o["value"]
+}
+
+// Get returns the value at a dotted path ("target.retry_policy.maximum_retry_attempts";
+// list elements by index, "ingress.0.from_port"), or nil.
+func (r Resource) Get(path string) any {
+	var cur any = r.Fields
+	for _, part := range strings.Split(path, ".") {
+		switch v := cur.(type) {
+		case map[string]any:
+			cur = v[part]
+		case []any:
+			var i int
+			if _, err := fmt.Sscanf(part, "%d", &i); err != nil || i < 0 || i >= len(v) {
+				return nil
+			}
+			cur = v[i]
+		default:
+			return nil
+		}
+	}
+	return cur
+}
+
+// String returns the string at path, or "".
+func (r Resource) String(path string) string {
+	s, _ := r.Get(path).(string)
+	return s
+}
+
+// Ref is the Terraform reference to an attribute of r: "${type.id.attr}".
+func (r Resource) Ref(attr string) string { return "${" + r.Address + "." + attr + "}" }
+
+// Expect checks that each path in want has that value, reporting every
+// difference with a diff (-want +got).
+func (r Resource) Expect(t testing.TB, want map[string]any) {
+	t.Helper()
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if diff := cmp.Diff(normalize(want[k]), r.Get(k)); diff != "" {
+			t.Errorf("%s %s: field %q (-want +got):\n%s", r.Type, r.ID, k, diff)
+		}
+	}
+}
+
+// JSON parses a field holding a JSON document (an IAM policy, a container
+// definition) into Go values.
+func (r Resource) JSON(t testing.TB, path string) any {
+	t.Helper()
+	s := r.String(path)
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatalf("%s %s: field %q is not JSON: %v\n%s", r.Type, r.ID, path, err, s)
+	}
+	return v
+}
+
+// normalize makes Go values compare equal to their decoded JSON form
+// (ints become float64, structs become maps).
+func normalize(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return v
+	}
+	return out
+}
