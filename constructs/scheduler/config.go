@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -293,6 +294,23 @@ func lineOf(f *ast.File, path string) int {
 	return 0
 }
 
+var typeRe = regexp.MustCompile(`of type (\S+)$`)
+
+func friendlyType(goType string) string {
+	switch {
+	case goType == "bool":
+		return "boolean (true or false)"
+	case strings.HasPrefix(goType, "[]"):
+		return "list"
+	case strings.HasPrefix(goType, "map"), strings.HasPrefix(goType, "scheduler."):
+		return "mapping"
+	case strings.HasPrefix(goType, "int"):
+		return "whole number"
+	default:
+		return "string"
+	}
+}
+
 // yamlError turns a go-yaml error into a ConfigError at its line.
 func yamlError(file string, err error) error {
 	var ye yaml.Error
@@ -306,6 +324,9 @@ func yamlError(file string, err error) error {
 		case strings.Contains(msg, "unknown field"):
 			ce.Fix = "allowed keys are name, lambda_name, schedule_type, cron, rate, timezone, enabled, environments, input, description, retry"
 		case strings.Contains(msg, "cannot unmarshal"):
+			if m := typeRe.FindStringSubmatch(msg); m != nil && ye.GetToken() != nil {
+				ce.Problem = fmt.Sprintf("%q is not a %s", ye.GetToken().Value, friendlyType(m[1]))
+			}
 			ce.Fix = "check the value's type: names are strings, enabled is true/false, environments is a list, input is a mapping"
 		default:
 			ce.Fix = "fix the YAML syntax"
