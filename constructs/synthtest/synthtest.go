@@ -281,3 +281,12 @@ func normalize(v any) any {
 	}
 	return out
 }
+
+// ExpectValue compares a decoded JSON value (e.g. from Resource.JSON) with
+// want, reporting a diff (-want +got) labelled with what.
+func ExpectValue(t testing.TB, what string, got, want any) {
+	t.Helper()
+	if diff := cmp.Diff(normalize(want), got); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", what, diff)
+	}
+}
