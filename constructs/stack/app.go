@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/policy"
 )
 
 // Options say where to read projects from and where to write the output.
@@ -93,6 +94,11 @@ func Synth(projects []Project, opts Options) (stackNames []string, err error) {
 		return nil, err
 	}
 	app.Synth()
+	// Policy checks (constructs/policy) read the resolved JSON in staging, so
+	// a violation fails the synth before the previous output is replaced.
+	if err := policy.CheckDir(staging, stackNames); err != nil {
+		return nil, err
+	}
 	if err := swap(staging, outdir); err != nil {
 		return nil, err
 	}
@@ -119,6 +125,20 @@ func Build(app cdktf.App, projects []Project, opts Options) ([]string, error) {
 	for _, p := range projects {
 		if err := p.validate(); err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		if p.AccountWide {
+			name := accountStackName(p)
+			if len(only) > 0 && !only[name] {
+				continue
+			}
+			build, err := p.Prepare(newAccountStack(app, p, *opts.Platform, opts.Root, opts.BuildDir))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("stack %s: %w", name, err))
+				continue
+			}
+			builds = append(builds, build)
+			names = append(names, name)
 			continue
 		}
 		for _, env := range p.environments() {
@@ -228,7 +248,8 @@ func runBuild(build func() error) (err error) {
 
 // terraformWorkFiles are what `terraform init` leaves in a stack folder. They
 // survive re-synthesis so a stack is not re-initialized after every edit.
-var terraformWorkFiles = []string{".terraform", ".terraform.lock.hcl"}
+// The local state file of an account-wide stack with LocalState is kept too.
+var terraformWorkFiles = []string{".terraform", ".terraform.lock.hcl", LocalStateFile, LocalStateFile + ".backup"}
 
 // carryOverTerraformState moves terraform's working files of every stack that
 // still exists from the previous output into the new one.

@@ -14,6 +14,10 @@ import (
 func Names(projects []Project) []string {
 	var out []string
 	for _, p := range projects {
+		if p.AccountWide {
+			out = append(out, accountStackName(p))
+			continue
+		}
 		for _, env := range p.environments() {
 			out = append(out, core.Names{Project: p.Name, Environment: env}.StackName())
 		}

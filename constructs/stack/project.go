@@ -22,6 +22,14 @@ type Project struct {
 	// the function that builds the stack. Keeping the two apart means a bad
 	// input is reported without half-building anything.
 	Prepare func(s *Stack) (Build func() error, err error)
+	// AccountWide builds one stack named Name for the whole account instead
+	// of one per environment (the platform stack; see account.go). Defaults
+	// to false. Environments and StateKeys must then be empty.
+	AccountWide bool
+	// LocalState keeps an AccountWide stack's state in a local file in its
+	// output folder instead of the S3 bucket: for bootstrapping the bucket
+	// itself. Defaults to false (S3 key "<name>/terraform.tfstate").
+	LocalState bool
 }
 
 func (p Project) environments() []core.Environment {
@@ -44,6 +52,12 @@ func (p Project) validate() error {
 	}
 	if p.Prepare == nil {
 		return fmt.Errorf("project %s: Prepare is nil", p.Name)
+	}
+	if p.AccountWide && (len(p.Environments) > 0 || len(p.StateKeys) > 0) {
+		return core.Errorf(fmt.Sprintf("project %s: AccountWide", p.Name), "leave Environments and StateKeys empty: an account-wide stack exists once", "an account-wide stack has no environments")
+	}
+	if p.LocalState && !p.AccountWide {
+		return core.Errorf(fmt.Sprintf("project %s: LocalState", p.Name), "keep per-environment state in the S3 bucket", "LocalState is only for account-wide stacks")
 	}
 	for env := range p.StateKeys {
 		if _, err := core.ParseEnvironment(string(env)); err != nil {
