@@ -1,0 +1,238 @@
+package networking
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	. "github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+)
+
+func synthVpc(t *testing.T, env core.Environment, nat NatStrategy) *Stack {
+	t.Helper()
+	return Synth(t, env, func(s *stack.Stack) {
+		NewVpc(s.Scope, "Network", &VpcProps{Names: s.Names, Platform: s.Platform, NAT: nat, ServicePort: 3000})
+	})
+}
+
+func TestVpcLayout(t *testing.T) {
+	st := synthVpc(t, core.Dev, NatSingle)
+	vpc := st.One(t, "aws_vpc")
+	vpc.Expect(t, map[string]any{"cidr_block": "10.0.0.0/16", "enable_dns_hostnames": true, "enable_dns_support": true})
+	igw := st.One(t, "aws_internet_gateway")
+	igw.Expect(t, map[string]any{"vpc_id": vpc.Ref("id")})
+
+	public := st.Find("aws_subnet", Where("map_public_ip_on_launch", true))
+	private := st.Find("aws_subnet", Where("map_public_ip_on_launch", false))
+	if len(public) != 2 || len(private) != 2 {
+		t.Fatalf("want 2 public and 2 private subnets, got %d and %d", len(public), len(private))
+	}
+	want := map[string]string{
+		"10.0.0.0/20": "us-east-2a", "10.0.16.0/20": "us-east-2b", // public
+		"10.0.32.0/20": "us-east-2a", "10.0.48.0/20": "us-east-2b", // private
+	}
+	for i, s := range append(public, private...) {
+		cidr := s.String("cidr_block")
+		if want[cidr] != s.String("availability_zone") {
+			t.Errorf("subnet %s: %s in %s, want %v", s.ID, cidr, s.String("availability_zone"), want)
+		}
+		if (i < 2) != strings.HasPrefix(s.ID, "Network_PublicSubnet") {
+			t.Errorf("subnet %s has the wrong map_public_ip_on_launch", s.ID)
+		}
+		s.Expect(t, map[string]any{"vpc_id": vpc.Ref("id")})
+	}
+
+	// Public subnets route to the internet gateway.
+	publicRT := st.One(t, "aws_route_table", Where("tags.Name", "test-dev-public"))
+	st.One(t, "aws_route", Where("route_table_id", publicRT.Ref("id")), Where("destination_cidr_block", "0.0.0.0/0"),
+		Where("gateway_id", igw.Ref("id")))
+	for _, s := range public {
+		st.One(t, "aws_route_table_association", Where("subnet_id", s.Ref("id")), Where("route_table_id", publicRT.Ref("id")))
+	}
+
+	// Flow logs: every packet, to a log group with retention, via a role
+	// that can write there only.
+	group := st.One(t, "aws_cloudwatch_log_group", Where("name", "/aws/vpc/flow-logs/test-dev"))
+	group.Expect(t, map[string]any{"retention_in_days": 30})
+	role := st.One(t, "aws_iam_role", Where("name", "test-dev-vpc-flow-logs"))
+	trust := role.JSON(t, "assume_role_policy").(map[string]any)["Statement"].([]any)[0].(map[string]any)
+	if trust["Principal"].(map[string]any)["Service"] != "vpc-flow-logs.amazonaws.com" {
+		t.Errorf("flow-log role trusts %v", trust["Principal"])
+	}
+	st.One(t, "aws_flow_log").Expect(t, map[string]any{
+		"vpc_id": vpc.Ref("id"), "traffic_type": "ALL", "log_destination_type": "cloud-watch-logs",
+		"log_destination": group.Ref("arn"), "iam_role_arn": role.Ref("arn"),
+	})
+}
+
+func TestNatStrategies(t *testing.T) {
+	tests := []struct {
+		nat             NatStrategy
+		gateways        int
+		routeToGateway  []int // private subnet i routes through gateway routeToGateway[i]
+		interfaceEndpts int
+	}{
+		{NatNone, 0, nil, 4},
+		{NatSingle, 1, []int{0, 0}, 0},
+		{NatOnePerAZ, 2, []int{0, 1}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.nat), func(t *testing.T) {
+			st := synthVpc(t, core.Production, tt.nat)
+			nats := st.Resources("aws_nat_gateway")
+			eips := st.Resources("aws_eip")
+			if len(nats) != tt.gateways || len(eips) != tt.gateways {
+				t.Fatalf("%d NAT gateways and %d EIPs, want %d of each", len(nats), len(eips), tt.gateways)
+			}
+			for i, gw := range nats {
+				eip := st.One(t, "aws_eip", Where("tags.Name", gw.String("tags.Name")))
+				eip.Expect(t, map[string]any{"domain": "vpc"})
+				public := st.One(t, "aws_subnet", Where("map_public_ip_on_launch", true), Where("availability_zone", []string{"us-east-2a", "us-east-2b"}[i]))
+				gw.Expect(t, map[string]any{"allocation_id": eip.Ref("allocation_id"), "subnet_id": public.Ref("id")})
+			}
+			for i, az := range []string{"us-east-2a", "us-east-2b"} {
+				rt := st.One(t, "aws_route_table", Where("tags.Name", "test-production-private-"+az))
+				subnet := st.One(t, "aws_subnet", Where("map_public_ip_on_launch", false), Where("availability_zone", az))
+				st.One(t, "aws_route_table_association", Where("subnet_id", subnet.Ref("id")), Where("route_table_id", rt.Ref("id")))
+				routes := st.Find("aws_route", Where("route_table_id", rt.Ref("id")))
+				if tt.gateways == 0 {
+					if len(routes) != 0 {
+						t.Errorf("%s: private route table has routes %v without NAT", az, routes)
+					}
+					continue
+				}
+				if len(routes) != 1 {
+					t.Fatalf("%s: %d private routes, want 1", az, len(routes))
+				}
+				routes[0].Expect(t, map[string]any{"destination_cidr_block": "0.0.0.0/0", "nat_gateway_id": nats[tt.routeToGateway[i]].Ref("id")})
+			}
+
+			// S3 gateway endpoint on every private route table, always.
+			s3 := st.One(t, "aws_vpc_endpoint", Where("service_name", "com.amazonaws.us-east-2.s3"))
+			s3.Expect(t, map[string]any{"vpc_endpoint_type": "Gateway", "route_table_ids": []string{
+				st.One(t, "aws_route_table", Where("tags.Name", "test-production-private-us-east-2a")).Ref("id"),
+				st.One(t, "aws_route_table", Where("tags.Name", "test-production-private-us-east-2b")).Ref("id"),
+			}})
+
+			ifaces := st.Find("aws_vpc_endpoint", Where("vpc_endpoint_type", "Interface"))
+			if len(ifaces) != tt.interfaceEndpts {
+				t.Fatalf("%d interface endpoints, want %d", len(ifaces), tt.interfaceEndpts)
+			}
+			if tt.interfaceEndpts == 0 {
+				return
+			}
+			sg := st.One(t, "aws_security_group", Where("name", "test-production-endpoints"))
+			ecs := st.One(t, "aws_security_group", Where("name", "test-production-ecs"))
+			rules := st.Find("aws_vpc_security_group_ingress_rule", Where("security_group_id", sg.Ref("id")))
+			if len(rules) != 1 {
+				t.Fatalf("endpoint group has %d ingress rules, want 1", len(rules))
+			}
+			rules[0].Expect(t, map[string]any{"ip_protocol": "tcp", "from_port": 443, "to_port": 443, "referenced_security_group_id": ecs.Ref("id")})
+			if len(st.Find("aws_vpc_security_group_egress_rule", Where("security_group_id", sg.Ref("id")))) != 0 {
+				t.Error("endpoint group needs no egress")
+			}
+			privateIDs := []string{}
+			for _, s := range st.Find("aws_subnet", Where("map_public_ip_on_launch", false)) {
+				privateIDs = append(privateIDs, s.Ref("id"))
+			}
+			for _, svc := range []string{"ecr.api", "ecr.dkr", "logs", "secretsmanager"} {
+				st.One(t, "aws_vpc_endpoint", Where("service_name", "com.amazonaws.us-east-2."+svc)).Expect(t, map[string]any{
+					"vpc_endpoint_type": "Interface", "private_dns_enabled": true,
+					"subnet_ids": privateIDs, "security_group_ids": []string{sg.Ref("id")},
+				})
+			}
+		})
+	}
+}
+
+func TestSecurityGroups(t *testing.T) {
+	st := synthVpc(t, core.Dev, NatSingle)
+	alb := st.One(t, "aws_security_group", Where("name", "test-dev-alb"))
+	ecs := st.One(t, "aws_security_group", Where("name", "test-dev-ecs"))
+	for _, sg := range []Resource{alb, ecs} {
+		if sg.Get("ingress") != nil || sg.Get("egress") != nil {
+			t.Errorf("%s: inline rules would fight the rule resources", sg.Address)
+		}
+	}
+	type rule struct {
+		Protocol   string
+		Port       any
+		CIDR, From string
+	}
+	rulesOf := func(typ string, sg Resource) []rule {
+		var out []rule
+		for _, r := range st.Find(typ, Where("security_group_id", sg.Ref("id"))) {
+			if r.String("description") == "" {
+				t.Errorf("%s has no description", r.Address)
+			}
+			out = append(out, rule{r.String("ip_protocol"), r.Get("from_port"), r.String("cidr_ipv4"), r.String("referenced_security_group_id")})
+			if r.Get("from_port") != r.Get("to_port") {
+				t.Errorf("%s opens a port range", r.Address)
+			}
+		}
+		return out
+	}
+	check := func(name string, got, want []rule) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Errorf("%s: rules %v, want %v", name, got, want)
+			return
+		}
+		for _, w := range want {
+			found := false
+			for _, g := range got {
+				found = found || g == w
+			}
+			if !found {
+				t.Errorf("%s: rules %v, want %v", name, got, want)
+			}
+		}
+	}
+	check("ALB in", rulesOf("aws_vpc_security_group_ingress_rule", alb), []rule{{"tcp", 80.0, "0.0.0.0/0", ""}, {"tcp", 443.0, "0.0.0.0/0", ""}})
+	check("ALB out", rulesOf("aws_vpc_security_group_egress_rule", alb), []rule{{"-1", nil, "0.0.0.0/0", ""}})
+	check("ECS in", rulesOf("aws_vpc_security_group_ingress_rule", ecs), []rule{{"tcp", 3000.0, "", alb.Ref("id")}})
+	check("ECS out", rulesOf("aws_vpc_security_group_egress_rule", ecs), []rule{{"-1", nil, "0.0.0.0/0", ""}})
+}
+
+func TestVpcRejectsBadInput(t *testing.T) {
+	tests := []struct {
+		name  string
+		props VpcProps
+		want  string
+	}{
+		{"invalid VPC CIDR", VpcProps{NAT: NatSingle, ServicePort: 3000, CIDR: "10.0.0.0/33"},
+			`CIDR: "10.0.0.0/33" is not a CIDR block`},
+		{"host bits", VpcProps{NAT: NatSingle, ServicePort: 3000, CIDR: "10.0.5.0/16"},
+			`CIDR: "10.0.5.0/16" has host bits set; use 10.0.0.0/16`},
+		{"overlapping subnets", VpcProps{NAT: NatSingle, ServicePort: 3000,
+			PublicSubnetCIDRs: []string{"10.0.0.0/20", "10.0.16.0/20"}, PrivateSubnetCIDRs: []string{"10.0.16.0/24", "10.0.48.0/20"}},
+			"PrivateSubnetCIDRs[0]: 10.0.16.0/24 overlaps 10.0.16.0/20 (PublicSubnetCIDRs[1]); give every subnet its own block"},
+		{"subnet outside the VPC", VpcProps{NAT: NatSingle, ServicePort: 3000,
+			PublicSubnetCIDRs: []string{"10.0.0.0/20", "192.168.0.0/24"}},
+			"PublicSubnetCIDRs[1]: 192.168.0.0/24 is outside the VPC"},
+		{"invalid subnet CIDR", VpcProps{NAT: NatSingle, ServicePort: 3000, PrivateSubnetCIDRs: []string{"10.0.32.0/20", "10.0.48/20"}},
+			`PrivateSubnetCIDRs[1]: "10.0.48/20" is not a CIDR block`},
+		{"port out of range", VpcProps{NAT: NatSingle, ServicePort: 70000}, "ServicePort: port 70000 is out of range; use a port between 1 and 65535"},
+		{"unknown NAT", VpcProps{NAT: "two"}, `NAT: unknown NAT strategy "two"; use one of [none single one-per-az]`},
+		{"one AZ", VpcProps{NAT: NatSingle, ServicePort: 3000, AvailabilityZones: []string{"us-east-2a"}}, "AvailabilityZones: an ALB needs subnets in two AZs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.props
+			p.Names = core.Names{Project: "test", Environment: core.Dev}
+			p.Platform = core.Talkwise
+			err := p.validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	// The same error reaches the synth command as an error, not a crash.
+	err := SynthError(t, core.Dev, func(s *stack.Stack) {
+		NewVpc(s.Scope, "Network", &VpcProps{Names: s.Names, Platform: s.Platform, NAT: NatSingle, ServicePort: 3000, CIDR: "10.0.0.0/33"})
+	})
+	if !strings.Contains(err.Error(), `CIDR: "10.0.0.0/33" is not a CIDR block`) {
+		t.Errorf("synth error = %v", err)
+	}
+}
