@@ -70,17 +70,17 @@ func TestValidateCron(t *testing.T) {
 		}
 	}
 	invalid := map[string]string{
-		"0 9 * * *":        "has 5 fields",     // Unix cron, not EventBridge
-		"0 9 * * * *":      "exactly one",      // both day fields set
-		"0 9 ? * ? *":      "exactly one",      // both day fields '?'
-		"60 9 * * ? *":     "outside 0-59",     // minute
-		"0 24 * * ? *":     "outside 0-23",     // hour
-		"0 9 32 * ? *":     "outside 1-31",     // day of month
-		"0 9 * 13 ? *":     "outside 1-12",     // month
-		"0 9 ? * 8 *":      "outside 1-7",      // day of week
-		"0 9 ? * FUNDAY *": "not a number",     // bad name
+		"0 9 * * *":        "has 5 fields",      // Unix cron, not EventBridge
+		"0 9 * * * *":      "exactly one",       // both day fields set
+		"0 9 ? * ? *":      "exactly one",       // both day fields '?'
+		"60 9 * * ? *":     "outside 0-59",      // minute
+		"0 24 * * ? *":     "outside 0-23",      // hour
+		"0 9 32 * ? *":     "outside 1-31",      // day of month
+		"0 9 * 13 ? *":     "outside 1-12",      // month
+		"0 9 ? * 8 *":      "outside 1-7",       // day of week
+		"0 9 ? * FUNDAY *": "not a number",      // bad name
 		"0 9 * * ? 1969":   "outside 1970-2199", // year
-		"? 9 * * ? *":      "only allowed",     // '?' in minutes
+		"? 9 * * ? *":      "only allowed",      // '?' in minutes
 		"0/0 9 * * ? *":    "increment",
 		"0 9 ? * 2#6 *":    "1-5",
 		"0 9 1,,2 * ? *":   "empty",

@@ -1,0 +1,225 @@
+package projects_test
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/projects"
+)
+
+var (
+	synthOnce sync.Once
+	stacks    map[string]*synthtest.Stack
+	synthErr  error
+)
+
+// all synthesizes every project once for the whole test binary.
+func all(t *testing.T) map[string]*synthtest.Stack {
+	t.Helper()
+	synthOnce.Do(func() { stacks, synthErr = synthtest.SynthProjects(t, projects.All(), "") })
+	if synthErr != nil {
+		t.Fatal(synthErr)
+	}
+	return stacks
+}
+
+func TestEveryProjectHasBothEnvironments(t *testing.T) {
+	s := all(t)
+	for _, p := range []string{"practice-interviews", "ruk-scheduler", "project-x"} {
+		for _, env := range []string{"dev", "production"} {
+			if s[p+"-"+env] == nil {
+				t.Errorf("missing stack %s-%s", p, env)
+			}
+		}
+	}
+}
+
+// Every stack keeps the existing S3 backend and tags everything it creates.
+func TestBackendProviderAndTags(t *testing.T) {
+	for name, s := range all(t) {
+		env := lastWord(name)
+		project := strings.TrimSuffix(name, "-"+env)
+		backend := synthtest.Resource{Type: "backend", ID: name, Fields: s.Doc}
+		backend.Expect(t, map[string]any{
+			"terraform.backend.s3": map[string]any{
+				"bucket":         "infra-platform-tfstate-427479925030",
+				"key":            project + "/" + env + "/terraform.tfstate",
+				"region":         "us-east-2",
+				"encrypt":        true,
+				"dynamodb_table": "infra-platform-tfstate-lock",
+			},
+			"terraform.required_providers.aws.version": "5.99.1",
+			"provider.aws.0.region":                    "us-east-2",
+			"provider.aws.0.allowed_account_ids":       []string{"427479925030"},
+			"provider.aws.0.default_tags.0.tags": map[string]any{
+				"Project": project, "Environment": env, "ManagedBy": "cdktf",
+			},
+		})
+	}
+}
+
+func lastWord(stackName string) string {
+	return stackName[strings.LastIndex(stackName, "-")+1:]
+}
+
+// The spec's Lambda settings hold for every function of every stack.
+func TestLambdaSpecValues(t *testing.T) {
+	for name, s := range all(t) {
+		fns := s.Resources("aws_lambda_function")
+		if len(fns) == 0 {
+			continue
+		}
+		env := lastWord(name)
+		project := strings.TrimSuffix(name, "-"+env)
+		for _, fn := range fns {
+			fnName := fn.String("function_name")
+			if !strings.HasPrefix(fnName, project+"-"+env+"-") {
+				t.Errorf("%s: function %s does not embed project and environment", name, fnName)
+			}
+			timeout, _ := fn.Get("timeout").(float64)
+			if timeout < 30 || timeout > 60 {
+				t.Errorf("%s: %s timeout %v outside the spec's 30-60 s", name, fnName, timeout)
+			}
+			fn.Expect(t, map[string]any{
+				"runtime":                             "nodejs22.x",
+				"memory_size":                         128,
+				"environment.variables.PROJECT_NAME":  project,
+				"environment.variables.ENVIRONMENT":   env,
+				"environment.variables.FUNCTION_NAME": fnName,
+			})
+			lg := s.One(t, "aws_cloudwatch_log_group", synthtest.Where("name", "/aws/lambda/"+fnName))
+			if lg.Get("retention_in_days") == nil {
+				t.Errorf("%s: log group of %s has no retention", name, fnName)
+			}
+		}
+	}
+}
+
+func TestProjectFunctionsAndParameters(t *testing.T) {
+	s := all(t)
+	cases := []struct {
+		stack, function, envVar, value string
+	}{
+		{"practice-interviews-dev", "practice-interviews-dev-pi-customerio-trial-ended-lambda", "BACKEND_URL", "/practice-interviews/dev/backend-url"},
+		{"practice-interviews-production", "practice-interviews-production-pi-customerio-trial-ended-lambda", "BACKEND_URL", "/practice-interviews/production/backend-url"},
+		{"ruk-scheduler-dev", "ruk-scheduler-dev-message-hub-dispatch", "MESSAGE_HUB_URL", "/ruk-scheduler/dev/message-hub-url"},
+		{"project-x-production", "project-x-production-project-x-task", "API_URL", "/project-x/production/api-url"},
+	}
+	for _, c := range cases {
+		st := s[c.stack]
+		fn := st.One(t, "aws_lambda_function", synthtest.Where("function_name", c.function))
+		lookup := findData(t, st, c.value)
+		fn.Expect(t, map[string]any{"environment.variables." + c.envVar: lookup.Ref("insecure_value")})
+	}
+	// project-x's api-key is a SecureString: passed by name, never looked up.
+	px := s["project-x-dev"]
+	fn := px.One(t, "aws_lambda_function")
+	fn.Expect(t, map[string]any{"environment.variables.API_KEY_PARAMETER": "/project-x/dev/api-key"})
+	for _, d := range px.DataSources("aws_ssm_parameter") {
+		if strings.HasSuffix(d.String("name"), "api-key") {
+			t.Errorf("the SecureString api-key must not be read at deploy time")
+		}
+	}
+}
+
+func findData(t *testing.T, s *synthtest.Stack, name string) synthtest.Resource {
+	t.Helper()
+	for _, d := range s.DataSources("aws_ssm_parameter") {
+		if d.String("name") == name {
+			return d
+		}
+	}
+	t.Fatalf("%s: no aws_ssm_parameter data source %s", s.Name, name)
+	return synthtest.Resource{}
+}
+
+func TestSchedulesPerEnvironment(t *testing.T) {
+	s := all(t)
+	names := func(stackName string) []string {
+		var out []string
+		for _, r := range s[stackName].Resources("aws_scheduler_schedule") {
+			out = append(out, r.String("name")+"="+r.String("schedule_expression"))
+		}
+		sort.Strings(out)
+		return out
+	}
+	want := map[string][]string{
+		"practice-interviews-dev":        {"practice-interviews-dev-trial-ended=rate(1 hour)"},
+		"practice-interviews-production": {"practice-interviews-production-trial-ended=rate(1 hour)"},
+		"ruk-scheduler-dev":              {"ruk-scheduler-dev-dispatch-due-messages=rate(15 minutes)"},
+		"ruk-scheduler-production": {"ruk-scheduler-production-daily-digest=cron(0 8 * * ? *)",
+			"ruk-scheduler-production-dispatch-due-messages=rate(15 minutes)"},
+		"project-x-dev":        {"project-x-dev-project-x-task=rate(1 hour)"},
+		"project-x-production": {"project-x-production-project-x-task=rate(1 hour)"},
+	}
+	for stackName, w := range want {
+		if got := names(stackName); strings.Join(got, ",") != strings.Join(w, ",") {
+			t.Errorf("%s schedules = %v; want %v", stackName, got, w)
+		}
+	}
+}
+
+// Dev and production share one account: no account-wide name may repeat
+// across stacks, and each must fit AWS's limits.
+func TestAccountWideNamesAreUniqueAndFit(t *testing.T) {
+	fields := map[string]struct {
+		field string
+		max   int
+	}{
+		"aws_lambda_function":       {"function_name", core.MaxLambdaFunctionName},
+		"aws_iam_role":              {"name", core.MaxIAMRoleName},
+		"aws_cloudwatch_log_group":  {"name", core.MaxLogGroupName},
+		"aws_scheduler_schedule":    {"name", core.MaxScheduleName},
+		"aws_sqs_queue":             {"name", core.MaxSQSQueueName},
+		"aws_ecr_repository":        {"name", 256},
+		"aws_lb":                    {"name", core.MaxLoadBalancerName},
+		"aws_lb_target_group":       {"name", core.MaxTargetGroupName},
+		"aws_secretsmanager_secret": {"name", 512},
+		"aws_ecs_cluster":           {"name", 255},
+		"aws_ssm_parameter":         {"name", 2048},
+	}
+	seen := map[string]string{}
+	for stackName, s := range all(t) {
+		for typ, f := range fields {
+			for _, r := range s.Resources(typ) {
+				name := r.String(f.field)
+				if name == "" {
+					continue
+				}
+				if len(name) > f.max {
+					t.Errorf("%s: %s %q is %d characters; AWS allows %d", stackName, typ, name, len(name), f.max)
+				}
+				key := typ + " " + name
+				if other, dup := seen[key]; dup {
+					t.Errorf("%s %q is created by both %s and %s", typ, name, other, stackName)
+				}
+				seen[key] = stackName
+			}
+		}
+	}
+	if len(seen) == 0 {
+		t.Fatal("no named resources found")
+	}
+}
+
+func TestStateKeysCanBeOverridden(t *testing.T) {
+	s, err := synthtest.SynthProjects(t, []stack.Project{{
+		Name:      "legacy",
+		StateKeys: map[core.Environment]string{core.Dev: "projects/legacy/terraform-dev.tfstate"},
+		Prepare: func(s *stack.Stack) (func() error, error) {
+			return func() error { return nil }, nil
+		},
+	}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev := synthtest.Resource{Fields: s["legacy-dev"].Doc}
+	dev.Expect(t, map[string]any{"terraform.backend.s3.key": "projects/legacy/terraform-dev.tfstate"})
+	prod := synthtest.Resource{Fields: s["legacy-production"].Doc}
+	prod.Expect(t, map[string]any{"terraform.backend.s3.key": "legacy/production/terraform.tfstate"})
+}
