@@ -105,6 +105,6 @@ destroy: synth
 	$(TF) destroy -input=false
 
 logs: synth
-	@groups="$$($(APP) loggroups $(STACK))" || exit 1; \
+	@groups="$$(CDKTF_OUTDIR=$(OUTDIR) $(APP) loggroups $(STACK))" || exit 1; \
 	test -n "$$groups" || { echo "$(STACK) has no log groups"; exit 1; }; \
 	for g in $$groups; do echo "tailing $$g"; $(AWS) logs tail "$$g" --follow --region $(REGION) & done; wait

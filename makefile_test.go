@@ -1,0 +1,154 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// standIns puts recording "terraform" and "aws" on PATH: each call appends its
+// arguments (and the directory it ran in) to a log, so tests check the exact
+// command lines the Makefile runs without any real tool or AWS account.
+func standIns(t *testing.T) (binDir, logFile string) {
+	t.Helper()
+	binDir = t.TempDir()
+	logFile = filepath.Join(t.TempDir(), "calls.log")
+	for _, tool := range []string{"terraform", "aws"} {
+		script := "#!/bin/sh\necho \"" + tool + " $*\" >> \"$CALLS_LOG\"\n"
+		if err := os.WriteFile(filepath.Join(binDir, tool), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return binDir, logFile
+}
+
+// fakeOutput lays out a synthesized stack with two log groups.
+func fakeOutput(t *testing.T, stackName string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "cdktf.out")
+	dir := filepath.Join(out, "stacks", stackName)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"resource":{"aws_cloudwatch_log_group":{"a":{"name":"/aws/lambda/` + stackName + `-b"},"b":{"name":"/aws/lambda/` + stackName + `-a"}}}}`
+	if err := os.WriteFile(filepath.Join(dir, "cdk.tf.json"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+type makeRun struct {
+	output string
+	calls  []string
+	err    error
+}
+
+func runMake(t *testing.T, dir string, outdir string, args ...string) makeRun {
+	t.Helper()
+	bin, log := standIns(t)
+	// SYNTH=true: the synth step is tested elsewhere; here only the command lines matter.
+	cmd := exec.Command("make", append([]string{"--no-print-directory", "SYNTH=true", "OUTDIR=" + outdir}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "CALLS_LOG="+log)
+	out, err := cmd.CombinedOutput()
+	raw, _ := os.ReadFile(log)
+	var calls []string
+	for _, l := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		if l != "" {
+			calls = append(calls, l)
+		}
+	}
+	return makeRun{output: string(out), calls: calls, err: err}
+}
+
+func TestMakefileStackTargets(t *testing.T) {
+	root, _ := os.Getwd()
+	out := fakeOutput(t, "ruk-scheduler-dev")
+	stackDir := out + "/stacks/ruk-scheduler-dev"
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"init", "p=ruk-scheduler", "e=dev"}, []string{"terraform -chdir=" + stackDir + " init -input=false"}},
+		{[]string{"plan", "p=ruk-scheduler", "e=dev"}, []string{
+			"terraform -chdir=" + stackDir + " init -input=false",
+			"terraform -chdir=" + stackDir + " plan -input=false"}},
+		{[]string{"deploy", "p=ruk-scheduler", "e=dev"}, []string{
+			"terraform -chdir=" + stackDir + " init -input=false",
+			"terraform -chdir=" + stackDir + " apply -input=false -auto-approve"}},
+		{[]string{"destroy", "p=ruk-scheduler", "e=dev"}, []string{
+			"terraform -chdir=" + stackDir + " init -input=false",
+			"terraform -chdir=" + stackDir + " destroy -input=false"}},
+		{[]string{"logs", "p=ruk-scheduler", "e=dev"}, []string{
+			"aws logs tail /aws/lambda/ruk-scheduler-dev-a --follow --region us-east-2",
+			"aws logs tail /aws/lambda/ruk-scheduler-dev-b --follow --region us-east-2"}},
+	}
+	for _, c := range cases {
+		t.Run(c.args[0], func(t *testing.T) {
+			r := runMake(t, root, out, c.args...)
+			if r.err != nil {
+				t.Fatalf("make %v: %v\n%s", c.args, r.err, r.output)
+			}
+			got := r.calls
+			if c.args[0] == "logs" {
+				// Tails run in parallel; their order is not defined.
+				sort.Strings(got)
+			}
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("make %v ran:\n%s\nwant:\n%s", c.args, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+
+	t.Run("an initialized stack is not initialized again", func(t *testing.T) {
+		if err := os.MkdirAll(stackDir+"/.terraform", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(stackDir + "/.terraform")
+		r := runMake(t, root, out, "plan", "p=ruk-scheduler", "e=dev")
+		if want := "terraform -chdir=" + stackDir + " plan -input=false"; r.err != nil || strings.Join(r.calls, "\n") != want {
+			t.Errorf("ran %v (%v); want only %q", r.calls, r.err, want)
+		}
+	})
+
+	t.Run("from the project folder, as with the HCL layout", func(t *testing.T) {
+		r := runMake(t, filepath.Join(root, "projects", "ruk-scheduler"), out, "deploy", "e=dev")
+		want := []string{
+			"terraform -chdir=" + stackDir + " init -input=false",
+			"terraform -chdir=" + stackDir + " apply -input=false -auto-approve"}
+		if r.err != nil || strings.Join(r.calls, "\n") != strings.Join(want, "\n") {
+			t.Errorf("ran %v (%v)\n%s", r.calls, r.err, r.output)
+		}
+	})
+}
+
+func TestMakefileRefusesBadArguments(t *testing.T) {
+	root, _ := os.Getwd()
+	out := fakeOutput(t, "ruk-scheduler-dev")
+	cases := []struct {
+		dir  string
+		args []string
+		want string
+	}{
+		{root, []string{"plan", "p=ruk-scheduler"}, "e=<environment> is required: use e=dev or e=production"},
+		{root, []string{"deploy", "p=ruk-scheduler", "e=staging"}, "unknown environment 'staging': use e=dev or e=production"},
+		{root, []string{"deploy", "e=dev"}, "p=<project> is required"},
+		{root, []string{"destroy", "p=nope", "e=dev"}, "unknown project 'nope': use one of"},
+		{filepath.Join(root, "projects", "project-x"), []string{"deploy"}, "e=<environment> is required"},
+	}
+	for _, c := range cases {
+		r := runMake(t, c.dir, out, c.args...)
+		if r.err == nil {
+			t.Errorf("make %v succeeded; want a refusal", c.args)
+		}
+		if !strings.Contains(r.output, c.want) {
+			t.Errorf("make %v said:\n%s\nwant %q", c.args, r.output, c.want)
+		}
+		if len(r.calls) > 0 {
+			t.Errorf("make %v ran %v; nothing may run", c.args, r.calls)
+		}
+	}
+}
