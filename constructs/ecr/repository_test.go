@@ -20,8 +20,8 @@ func TestRepository(t *testing.T) {
 	})
 	repo := st.One(t, "aws_ecr_repository")
 	repo.Expect(t, map[string]any{
-		"name":                                      "test-production-api",
-		"image_scanning_configuration.scan_on_push": true,
+		"name": "test-production-api",
+		"image_scanning_configuration.scan_on_push":  true,
 		"encryption_configuration.0.encryption_type": "AES256",
 		"image_tag_mutability":                       "MUTABLE",
 	})

@@ -56,7 +56,9 @@ func (p *SecretProps) validate() error {
 }
 
 // Name is "{project}/{env}/{key}".
-func Name(n core.Names, key string) string { return fmt.Sprintf("%s/%s/%s", n.Project, n.Environment, key) }
+func Name(n core.Names, key string) string {
+	return fmt.Sprintf("%s/%s/%s", n.Project, n.Environment, key)
+}
 
 // EnvVarName is the variable a secret is injected as: anthropic-api-key ->
 // ANTHROPIC_API_KEY.
