@@ -2,6 +2,7 @@
 package projects
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/platform"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 
 	practiceinterviews "github.com/fractallabsdev/talkwise-infra/projects/practice-interviews"
@@ -15,5 +16,8 @@ func All() []stack.Project {
 		practiceinterviews.Project,
 		rukscheduler.Project,
 		projectx.Project,
+		// The account-wide stack "platform": state bucket, lock table, GitHub
+		// OIDC provider (docs/platform.md).
+		platform.Project(platform.SettingsFromEnv()),
 	}
 }
