@@ -1,0 +1,213 @@
+// Package alb creates the public application load balancer of a service:
+// HTTP and HTTPS listeners and the blue and green target groups CodeDeploy
+// switches between.
+package alb
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+)
+
+// SSLPolicy is the HTTPS listener's policy: TLS 1.3 and 1.2 only, AWS's
+// recommended policy for ALBs.
+const SSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+// Defaults of the spec's target groups.
+const (
+	DefaultTargetPort      = 3000
+	DefaultHealthCheckPath = "/health"
+	HealthyThreshold       = 2
+	UnhealthyThreshold     = 3
+	HealthCheckInterval    = 30
+)
+
+// Network is what the load balancer needs from the VPC.
+type Network interface {
+	VpcID() *string
+	PublicSubnetIDs() *[]*string
+	AlbSecurityGroupID() *string
+}
+
+// LoadBalancerProps configure a LoadBalancer.
+type LoadBalancerProps struct {
+	Names    core.Names
+	Platform core.Platform
+	Network  Network
+	// CertificateARN is an ACM certificate in the platform's region. When
+	// set, port 443 serves HTTPS and port 80 redirects to it; when empty,
+	// port 80 forwards plain HTTP and there is no 443 listener.
+	CertificateARN string
+	// DeletionProtection refuses deletes of the load balancer. Defaults to false.
+	DeletionProtection bool
+	// GreenTargetGroup adds the second target group blue/green deployments
+	// switch to. Defaults to false (blue only).
+	GreenTargetGroup bool
+	// ManagedByCodeDeploy tells Terraform to leave the production listener's
+	// default action alone: CodeDeploy points it at blue or green on every
+	// deployment, and a plan that reverts it would send traffic to the
+	// drained group. Defaults to false.
+	ManagedByCodeDeploy bool
+	// TargetPort is the container port targets are registered on. Defaults to 3000.
+	TargetPort int
+	// HealthCheckPath defaults to "/health".
+	HealthCheckPath string
+}
+
+func (p *LoadBalancerProps) applyDefaults() {
+	if p.TargetPort == 0 {
+		p.TargetPort = DefaultTargetPort
+	}
+	if p.HealthCheckPath == "" {
+		p.HealthCheckPath = DefaultHealthCheckPath
+	}
+}
+
+func (p *LoadBalancerProps) validate() error {
+	p.applyDefaults()
+	var errs []error
+	if p.CertificateARN != "" {
+		errs = append(errs, ValidateCertificateARN("CertificateARN", p.CertificateARN, p.Platform))
+	}
+	if p.TargetPort < 1 || p.TargetPort > 65535 {
+		errs = append(errs, core.Errorf("TargetPort", "use a port between 1 and 65535", "port %d is out of range", p.TargetPort))
+	}
+	if len(p.HealthCheckPath) == 0 || p.HealthCheckPath[0] != '/' {
+		errs = append(errs, core.Errorf("HealthCheckPath", "start the path with /, e.g. /health", "%q is not a path", p.HealthCheckPath))
+	}
+	errs = append(errs, core.CheckLength("load balancer name", "load balancer", LoadBalancerName(p.Names), core.MaxLoadBalancerName))
+	for _, color := range []string{"blue", "green"} {
+		errs = append(errs, core.CheckLength("target group name ("+color+")", "target group", TargetGroupName(p.Names, color), core.MaxTargetGroupName))
+	}
+	return core.Join(errs...)
+}
+
+// LoadBalancerName is "<project>-<env>-alb".
+func LoadBalancerName(n core.Names) string { return n.Resource("alb") }
+
+// TargetGroupName is "<project>-<env>-<color>".
+func TargetGroupName(n core.Names, color string) string { return n.Resource(color) }
+
+// LoadBalancer is an internet-facing ALB.
+type LoadBalancer struct {
+	constructs.Construct
+	Resource lb.Lb
+	// Blue is the target group the service starts on; Green is nil unless
+	// GreenTargetGroup was set.
+	Blue, Green *TargetGroup
+	// HTTP is the port-80 listener; HTTPS is nil without a certificate.
+	HTTP, HTTPS lblistener.LbListener
+}
+
+// TargetGroup is one target group with its name known at synth time.
+type TargetGroup struct {
+	Resource lbtargetgroup.LbTargetGroup
+	Name     string
+}
+
+// Arn is the target group's ARN.
+func (g *TargetGroup) Arn() *string { return g.Resource.Arn() }
+
+// NewLoadBalancer creates the load balancer, its target groups and listeners.
+func NewLoadBalancer(scope constructs.Construct, id string, props *LoadBalancerProps) *LoadBalancer {
+	if err := props.validate(); err != nil {
+		panic(err)
+	}
+	n := props.Names
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	l := &LoadBalancer{Construct: c}
+	l.Resource = lb.NewLb(c, jsii.String("Resource"), &lb.LbConfig{
+		Name:                     jsii.String(LoadBalancerName(n)),
+		LoadBalancerType:         jsii.String("application"),
+		Internal:                 jsii.Bool(false),
+		Subnets:                  props.Network.PublicSubnetIDs(),
+		SecurityGroups:           &[]*string{props.Network.AlbSecurityGroupID()},
+		DropInvalidHeaderFields:  jsii.Bool(true),
+		EnableDeletionProtection: jsii.Bool(props.DeletionProtection),
+	})
+	l.Blue = newTargetGroup(c, "Blue", TargetGroupName(n, "blue"), props)
+	if props.GreenTargetGroup {
+		l.Green = newTargetGroup(c, "Green", TargetGroupName(n, "green"), props)
+	}
+
+	forward := []*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: l.Blue.Arn()}}
+	var trafficLifecycle *cdktf.TerraformResourceLifecycle
+	if props.ManagedByCodeDeploy {
+		trafficLifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("default_action")}}
+	}
+	if props.CertificateARN == "" {
+		l.HTTP = lblistener.NewLbListener(c, jsii.String("Http"), &lblistener.LbListenerConfig{
+			LoadBalancerArn: l.Resource.Arn(),
+			Port:            jsii.Number(80),
+			Protocol:        jsii.String("HTTP"),
+			DefaultAction:   forward,
+			Lifecycle:       trafficLifecycle,
+		})
+		return l
+	}
+	l.HTTP = lblistener.NewLbListener(c, jsii.String("Http"), &lblistener.LbListenerConfig{
+		LoadBalancerArn: l.Resource.Arn(),
+		Port:            jsii.Number(80),
+		Protocol:        jsii.String("HTTP"),
+		DefaultAction: []*lblistener.LbListenerDefaultAction{{
+			Type: jsii.String("redirect"),
+			Redirect: &lblistener.LbListenerDefaultActionRedirect{
+				Protocol:   jsii.String("HTTPS"),
+				Port:       jsii.String("443"),
+				StatusCode: jsii.String("HTTP_301"),
+			},
+		}},
+	})
+	l.HTTPS = lblistener.NewLbListener(c, jsii.String("Https"), &lblistener.LbListenerConfig{
+		LoadBalancerArn: l.Resource.Arn(),
+		Port:            jsii.Number(443),
+		Protocol:        jsii.String("HTTPS"),
+		SslPolicy:       jsii.String(SSLPolicy),
+		CertificateArn:  jsii.String(props.CertificateARN),
+		DefaultAction:   forward,
+		Lifecycle:       trafficLifecycle,
+	})
+	return l
+}
+
+func newTargetGroup(scope constructs.Construct, id, name string, props *LoadBalancerProps) *TargetGroup {
+	tg := lbtargetgroup.NewLbTargetGroup(scope, jsii.String(id), &lbtargetgroup.LbTargetGroupConfig{
+		Name:       jsii.String(name),
+		TargetType: jsii.String("ip"), // Fargate tasks (awsvpc) register by IP
+		Port:       jsii.Number(float64(props.TargetPort)),
+		Protocol:   jsii.String("HTTP"),
+		VpcId:      props.Network.VpcID(),
+		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
+			Enabled:            jsii.Bool(true),
+			Path:               jsii.String(props.HealthCheckPath),
+			Protocol:           jsii.String("HTTP"),
+			Port:               jsii.String("traffic-port"),
+			Matcher:            jsii.String("200"),
+			HealthyThreshold:   jsii.Number(HealthyThreshold),
+			UnhealthyThreshold: jsii.Number(UnhealthyThreshold),
+			Interval:           jsii.Number(HealthCheckInterval),
+			Timeout:            jsii.Number(5),
+		},
+	})
+	return &TargetGroup{Resource: tg, Name: name}
+}
+
+// ProductionListener is the listener that carries user traffic: HTTPS when
+// there is a certificate, else HTTP. CodeDeploy shifts traffic on it.
+func (l *LoadBalancer) ProductionListener() lblistener.LbListener {
+	if l.HTTPS != nil {
+		return l.HTTPS
+	}
+	return l.HTTP
+}
+
+// Arn is the load balancer's ARN.
+func (l *LoadBalancer) Arn() *string { return l.Resource.Arn() }
+
+// DNSName is the load balancer's public DNS name.
+func (l *LoadBalancer) DNSName() *string { return l.Resource.DnsName() }
