@@ -49,6 +49,7 @@ node: $(filter-out node,$(NODE))
 .PHONY: help synth test vet fmt list
 help:
 	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "new project: make new name=<project> pattern=lambda|ecs"
 	@echo "projects: $(PROJECTS)"
 
 synth: node
@@ -63,6 +64,16 @@ vet:
 
 list:
 	@$(APP) list
+
+# --- New project -------------------------------------------------------------
+# make new name=<project> pattern=lambda|ecs [task=<name>] [repo=owner/name] [out=dir]
+# creates the project, registers it in projects/projects.go and prints the next
+# steps; an invalid or taken name writes nothing (constructs/scaffold).
+.PHONY: new
+new:
+	@test -n "$(name)" || { echo "name=<project> is required, e.g. make new name=my-project pattern=lambda"; exit 2; }
+	@test -n "$(pattern)" || { echo "pattern=lambda|ecs is required, e.g. make new name=$(name) pattern=lambda"; exit 2; }
+	$(APP) new -pattern=$(pattern) $(if $(task),-task=$(task)) $(if $(repo),-repo=$(repo)) $(if $(out),-out=$(out)) $(name)
 
 # --- Per stack ---------------------------------------------------------------
 STACK_GOALS := init plan deploy logs destroy
