@@ -55,8 +55,12 @@ help:
 synth: node
 	$(SYNTH)
 
-test: node
+test: node lambdas/node_modules/.package-lock.json
 	$(GO) test ./...
+
+# TypeScript and the types the handlers are checked against (see lambdas/package.json).
+lambdas/node_modules/.package-lock.json: lambdas/package.json lambdas/package-lock.json | node
+	npm ci --silent --no-audit --no-fund --prefix lambdas
 
 vet:
 	$(GO) vet ./...

@@ -69,3 +69,22 @@ func TestHandlers(t *testing.T) {
 		t.Fatalf("node --test did not report 'fail 0'")
 	}
 }
+
+// esbuild strips types without checking them; tsc checks every handler (and
+// its tests and lambdas/lib) against Node 22's and the AWS SDK's types.
+func TestHandlersTypeCheck(t *testing.T) {
+	tsc := filepath.Join("node_modules", "typescript", "bin", "tsc")
+	if _, err := os.Stat(tsc); err != nil {
+		t.Fatal("TypeScript is not installed in lambdas/node_modules: run `make test` (it runs `npm ci --prefix lambdas`)")
+	}
+	configs, _ := filepath.Glob("*/*/tsconfig.json")
+	if len(configs) < 3 {
+		t.Fatalf("found %d handler tsconfig.json files", len(configs))
+	}
+	for _, cfg := range configs {
+		out, err := exec.Command("node", tsc, "--noEmit", "-p", cfg).CombinedOutput()
+		if err != nil {
+			t.Errorf("%s does not type-check:\n%s", filepath.Dir(cfg), out)
+		}
+	}
+}
