@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/migrate"
 	"github.com/fractallabsdev/talkwise-infra/constructs/policy"
 )
 
@@ -28,6 +29,15 @@ type Options struct {
 	// BuildDir receives Lambda zips before they are copied into the output.
 	// Synth uses a temporary folder it removes afterwards; Build requires it.
 	BuildDir string
+	// SkipMigrations ignores projects/<project>/migrations/<env>.yaml, for
+	// `go run . migrate`, which writes that file. Defaults to false: a stack
+	// with a mapping file gets its moved and import blocks.
+	SkipMigrations bool
+	// BeforeSwap, when set, runs on the finished staging folder just before it
+	// replaces the output, so what it writes there (the input fingerprint)
+	// lands atomically with the stacks. Its error aborts the synthesis.
+	// Defaults to nothing.
+	BeforeSwap func(staging string) error
 }
 
 func (o *Options) defaults() error {
@@ -99,6 +109,11 @@ func Synth(projects []Project, opts Options) (stackNames []string, err error) {
 	if err := policy.CheckDir(staging, stackNames); err != nil {
 		return nil, err
 	}
+	if opts.BeforeSwap != nil {
+		if err := opts.BeforeSwap(staging); err != nil {
+			return nil, err
+		}
+	}
 	if err := swap(staging, outdir); err != nil {
 		return nil, err
 	}
@@ -122,6 +137,8 @@ func Build(app cdktf.App, projects []Project, opts Options) ([]string, error) {
 	var errs []error
 	var builds []func() error
 	var names []string
+	var stacks []*Stack
+	var mappings []*migrate.Mapping
 	for _, p := range projects {
 		if err := p.validate(); err != nil {
 			errs = append(errs, err)
@@ -152,8 +169,17 @@ func Build(app cdktf.App, projects []Project, opts Options) ([]string, error) {
 				errs = append(errs, fmt.Errorf("stack %s: %w", n.StackName(), err))
 				continue
 			}
+			var mapping *migrate.Mapping
+			if !opts.SkipMigrations {
+				if mapping, err = migrate.Load(opts.Root, n); err != nil {
+					errs = append(errs, fmt.Errorf("stack %s: %w", n.StackName(), err))
+					continue
+				}
+			}
 			builds = append(builds, build)
 			names = append(names, n.StackName())
+			stacks = append(stacks, s)
+			mappings = append(mappings, mapping)
 		}
 	}
 	for name := range only {
@@ -167,6 +193,13 @@ func Build(app cdktf.App, projects []Project, opts Options) ([]string, error) {
 	for i, build := range builds {
 		if err := runBuild(build); err != nil {
 			errs = append(errs, fmt.Errorf("stack %s: %w", names[i], err))
+			continue
+		}
+		// Moves and imports go on the finished stack, found by address.
+		if mappings[i] != nil {
+			if err := migrate.Apply(stacks[i].Scope, mappings[i]); err != nil {
+				errs = append(errs, fmt.Errorf("stack %s: %w", names[i], err))
+			}
 		}
 	}
 	if len(errs) > 0 {

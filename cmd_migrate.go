@@ -1,0 +1,84 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/migrate"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/projects"
+)
+
+func init() {
+	register("migrate", command{
+		usage: "-p PROJECT -e ENV -state FILE  match an HCL project's state to its stack; write projects/PROJECT/migrations/ENV.yaml",
+		run:   runMigrate,
+	})
+}
+
+func runMigrate(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	project := fs.String("p", "", "project name (go run . list)")
+	env := fs.String("e", "", "environment: "+core.EnvironmentList())
+	statePath := fs.String("state", "", "the old state: `terraform show -json` output or a `terraform state pull` file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *project == "" || *env == "" || *statePath == "" || fs.NArg() > 0 {
+		return fmt.Errorf("usage: go run . migrate -p <project> -e <env> -state <file> (or make migrate p=<project> e=<env> state=<file>)")
+	}
+	e, err := core.ParseEnvironment(*env)
+	if err != nil {
+		return core.Errorf("-e", "use "+core.EnvironmentList(), "%v", err)
+	}
+	names := core.Names{Project: *project, Environment: e}
+	known := false
+	for _, n := range stack.Names(projects.All()) {
+		known = known || n == names.StackName()
+	}
+	if !known {
+		return core.Errorf("-p", "run `go run . list` to see the stacks", "no stack %s", names.StackName())
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	rep, err := migrate.Run(migrate.Options{
+		Root: root, Names: names, StatePath: *statePath,
+		Synthesize: func() (map[string]any, error) { return synthesizeOne(root, names.StackName()) },
+	})
+	if err != nil {
+		return err
+	}
+	migrate.PrintReport(stdout, rep)
+	if n := rep.Outstanding(); n > 0 {
+		return fmt.Errorf("%d resources are not matched or accepted: pin, import or accept each in %s, then run again", n, rep.File)
+	}
+	return nil
+}
+
+// synthesizeOne builds one stack without its mapping file into a temporary
+// folder (cdktf.out is left alone) and returns its Terraform JSON.
+func synthesizeOne(root, stackName string) (map[string]any, error) {
+	outdir, err := os.MkdirTemp("", "talkwise-migrate-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(outdir)
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir), StackTraces: jsii.Bool(false)})
+	_, err = stack.Build(app, projects.All(), stack.Options{
+		Root: root, Outdir: outdir, BuildDir: outdir + "/build", Only: []string{stackName}, SkipMigrations: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	app.Synth()
+	return stack.ReadStack(outdir, stackName)
+}

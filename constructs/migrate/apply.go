@@ -1,0 +1,75 @@
+package migrate
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+)
+
+// Apply turns the mapping into `moved` and `import` blocks of stack: each
+// move's target gets MoveFromId(from), each import's target ImportFrom(id).
+// An entry naming a resource the stack no longer has is an error naming the
+// file and entry, so a renamed construct cannot silently drop a move (and
+// recreate the resource).
+func Apply(stack cdktf.TerraformStack, m *Mapping) error {
+	byAddress := Resources(stack)
+	var errs []error
+	missing := func(field, addr string) {
+		errs = append(errs, m.errorAt(field, fmt.Sprintf("%s is not a resource of stack %s (renamed or removed since the mapping was written)", addr, m.Stack),
+			"run `make migrate p=<project> e=<env> state=<file>` again, or correct the entry (`terraform state list` and cdk.tf.json list the addresses)"))
+	}
+	for i, mv := range m.Moves {
+		r := byAddress[mv.To]
+		switch {
+		case r == nil:
+			missing(fmt.Sprintf("moves[%d].to", i), mv.To)
+		case mv.From != mv.To:
+			r.MoveFromId(jsii.String(mv.From))
+		}
+	}
+	for i, im := range m.Imports {
+		if r := byAddress[im.To]; r == nil {
+			missing(fmt.Sprintf("imports[%d].to", i), im.To)
+		} else {
+			r.ImportFrom(jsii.String(im.ID), nil)
+		}
+	}
+	for i, a := range m.Accept.Create {
+		if byAddress[a.Address] == nil {
+			missing(fmt.Sprintf("accept.create[%d].address", i), a.Address)
+		}
+	}
+	return core.Join(errs...)
+}
+
+// Resources maps the address (<type>.<logical id>) of every resource in
+// stack to the resource.
+func Resources(stack cdktf.TerraformStack) map[string]cdktf.TerraformResource {
+	out := map[string]cdktf.TerraformResource{}
+	for _, c := range *stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		if !*cdktf.TerraformResource_IsTerraformResource(c) {
+			continue
+		}
+		r, ok := c.(cdktf.TerraformResource)
+		if !ok {
+			continue
+		}
+		out[*r.TerraformResourceType()+"."+*stack.GetLogicalId(r)] = r
+	}
+	return out
+}
+
+// sortedKeys is used where output order must not depend on map order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

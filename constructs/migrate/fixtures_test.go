@@ -1,0 +1,196 @@
+package migrate_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/migrate"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/projects"
+)
+
+//go:generate go run ./testdata/gen
+
+// workspace copies what a project's stacks read (its project folder and the
+// Lambda sources) into a temporary root, so a test writes its mapping file
+// there and never into the repository.
+func workspace(t *testing.T, project string) string {
+	t.Helper()
+	repo := synthtest.RepoRoot(t)
+	root := t.TempDir()
+	copyTree(t, filepath.Join(repo, "projects", project), filepath.Join(root, "projects", project), "migrations")
+	copyTree(t, filepath.Join(repo, "lambdas"), filepath.Join(root, "lambdas"), "node_modules")
+	return root
+}
+
+func copyTree(t *testing.T, src, dst, skip string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == skip {
+			return filepath.SkipDir
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func project(t *testing.T, name string) stack.Project {
+	t.Helper()
+	for _, p := range projects.All() {
+		if p.Name == name {
+			return p
+		}
+	}
+	t.Skipf("project %s is not registered in projects.All()", name)
+	return stack.Project{}
+}
+
+// synthesizer builds one stack as `go run . migrate` does: without its
+// mapping file, into a temporary folder.
+func synthesizer(t *testing.T, root string, p stack.Project, n core.Names) func() (map[string]any, error) {
+	return func() (map[string]any, error) {
+		outdir := t.TempDir()
+		app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir), StackTraces: jsii.Bool(false)})
+		if _, err := stack.Build(app, []stack.Project{p}, stack.Options{Root: root, Outdir: outdir, BuildDir: t.TempDir(),
+			Only: []string{n.StackName()}, SkipMigrations: true}); err != nil {
+			return nil, err
+		}
+		app.Synth()
+		return stack.ReadStack(outdir, n.StackName())
+	}
+}
+
+// movedBlocks reads the moved blocks of a synthesized stack as from -> to.
+func movedBlocks(t *testing.T, st *synthtest.Stack) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	list, _ := st.Doc["moved"].([]any)
+	for _, b := range list {
+		m, _ := b.(map[string]any)
+		from, _ := m["from"].(string)
+		to, _ := m["to"].(string)
+		if _, dup := out[from]; dup {
+			t.Errorf("two moved blocks from %s", from)
+		}
+		out[from] = to
+	}
+	return out
+}
+
+type fixtureCase struct {
+	project string
+	env     core.Environment
+	// want maps each old managed address to the construct path of its new
+	// counterpart (stable and readable, unlike hashed logical IDs).
+	want map[string]string
+	// accepted old resources that hold nothing in AWS.
+	stateOnly []string
+}
+
+func checkFixture(t *testing.T, c fixtureCase) {
+	p := project(t, c.project)
+	n := core.Names{Project: c.project, Environment: c.env}
+	for _, format := range []string{"show.json", "tfstate"} {
+		t.Run(format, func(t *testing.T) {
+			root := workspace(t, c.project)
+			rep, err := migrate.Run(migrate.Options{
+				Root: root, Names: n, StatePath: filepath.Join("testdata", n.StackName()+"."+format),
+				Synthesize: synthesizer(t, root, p, n),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sb strings.Builder
+			migrate.PrintReport(&sb, rep)
+			if rep.Outstanding() != 0 || len(rep.Result.Ambiguous) != 0 {
+				t.Fatalf("want every resource matched, report:\n%s", sb.String())
+			}
+			// Every new resource has an old counterpart: nothing is created.
+			if len(rep.AcceptedCreate) != 0 || len(rep.Imports) != 0 {
+				t.Errorf("want no created or imported resource, report:\n%s", sb.String())
+			}
+			var accepted []string
+			for _, a := range rep.AcceptedDestroy {
+				accepted = append(accepted, a.Address)
+			}
+			sort.Strings(c.stateOnly)
+			if strings.Join(accepted, ",") != strings.Join(c.stateOnly, ",") {
+				t.Errorf("accepted destroys = %v, want only the state-only %v", accepted, c.stateOnly)
+			}
+			pathOf := map[string]string{}
+			for _, r := range rep.New {
+				pathOf[r.Address] = strings.TrimPrefix(r.Path, n.StackName()+"/")
+			}
+			got := map[string]string{}
+			for _, mv := range rep.Result.Moves {
+				got[mv.From] = pathOf[mv.To]
+			}
+			for from, wantPath := range c.want {
+				if got[from] != wantPath {
+					t.Errorf("%s moved to %q, want %q", from, got[from], wantPath)
+				}
+			}
+			for from := range got {
+				if _, ok := c.want[from]; !ok {
+					t.Errorf("unexpected move from %s to %s", from, got[from])
+				}
+			}
+			if len(rep.New) != len(c.want) {
+				t.Errorf("new stack has %d resources, the fixture's expectations cover %d", len(rep.New), len(c.want))
+			}
+
+			// Synthesizing with the mapping file emits one moved block per move.
+			stacks, err := synthtest.SynthProjects(t, []stack.Project{p}, root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			moved := movedBlocks(t, stacks[n.StackName()])
+			for _, mv := range rep.Result.Moves {
+				if moved[mv.From] != mv.To {
+					t.Errorf("moved block from %s: to = %q, want %q", mv.From, moved[mv.From], mv.To)
+				}
+			}
+			if len(moved) != len(rep.Result.Moves) {
+				t.Errorf("%d moved blocks, want %d", len(moved), len(rep.Result.Moves))
+			}
+		})
+	}
+}
+
+func TestRukSchedulerDevFixtureIsFullyMatched(t *testing.T) {
+	checkFixture(t, fixtureCase{
+		project: "ruk-scheduler", env: core.Dev,
+		want: map[string]string{
+			`module.lambda["message-hub-dispatch"].aws_lambda_function.this`:        "Function-message-hub-dispatch/Resource",
+			`module.lambda["message-hub-dispatch"].aws_cloudwatch_log_group.this`:   "Function-message-hub-dispatch/Logs/Resource",
+			`module.iam.aws_iam_role.lambda["message-hub-dispatch"]`:                "Function-message-hub-dispatch/Role/Resource",
+			`module.iam.aws_iam_role_policy.lambda["message-hub-dispatch"]`:         "Function-message-hub-dispatch/Role/Policy",
+			`module.scheduler.aws_iam_role.scheduler[0]`:                            "Schedules/Role/Resource",
+			`module.scheduler.aws_iam_role_policy.scheduler[0]`:                     "Schedules/Role/Policy",
+			`module.scheduler.aws_scheduler_schedule.this["dispatch-due-messages"]`: "Schedules/Schedule-dispatch-due-messages",
+		},
+		stateOnly: []string{`module.lambda["message-hub-dispatch"].null_resource.build`},
+	})
+}

@@ -1,0 +1,279 @@
+// Package migrate moves a live HCL project to its synthesized stack without
+// destroying anything. It reads the old deployment's state, matches each old
+// resource to its counterpart in the new stack by type and identity
+// attributes, and writes a reviewable mapping file,
+// projects/<project>/migrations/<env>.yaml. Package stack reads that file at
+// synth time and emits Terraform `moved` and `import` blocks from it (Apply),
+// so the first plan after the switch moves state instead of recreating.
+package migrate
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+)
+
+// Options say what to migrate.
+type Options struct {
+	// Root is the repository root; the mapping file is written under it.
+	Root  string
+	Names core.Names
+	// StatePath is the old deployment's state: `terraform show -json` output
+	// or a `terraform state pull` file.
+	StatePath string
+	// Synthesize returns the stack's synthesized Terraform JSON, built
+	// without the mapping file (which Run is about to rewrite).
+	Synthesize func() (map[string]any, error)
+}
+
+// Report is what Run found and wrote.
+type Report struct {
+	// File is the mapping file written, relative to Root.
+	File   string
+	State  *State
+	New    []NewResource
+	Result *Result
+	// Imports kept from the previous mapping file.
+	Imports []ImportEntry
+	// Accepted unmatched resources: old ones that will be destroyed, new
+	// ones that will be created or imported.
+	AcceptedDestroy, AcceptedCreate []AcceptEntry
+	// Dropped are entries of the previous mapping file that no longer apply.
+	Dropped []string
+	// Open are ambiguities and unmatched resources nobody accepted; the
+	// command fails while any remain.
+	OpenDestroy, OpenCreate []Unmatched
+}
+
+// Outstanding counts what the user still has to decide.
+func (r *Report) Outstanding() int {
+	return len(r.Result.Ambiguous) + len(r.OpenDestroy) + len(r.OpenCreate)
+}
+
+// Run matches the old state to the new stack and writes the mapping file,
+// keeping the user's pins, imports and acceptances from the previous one.
+func Run(opts Options) (*Report, error) {
+	st, err := ReadState(opts.StatePath)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := Load(opts.Root, opts.Names)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := opts.Synthesize()
+	if err != nil {
+		return nil, err
+	}
+	news, err := NewResources(doc)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{File: File(opts.Names.Project, opts.Names.Environment), State: st, New: news}
+	oldSet, newSet := map[string]string{}, map[string]string{}
+	for _, o := range st.Resources {
+		oldSet[o.Address] = o.Type
+	}
+	for _, n := range news {
+		newSet[n.Address] = n.Type
+	}
+	var pins []Move
+	if prev == nil {
+		prev = &Mapping{}
+	}
+	for _, mv := range prev.Moves {
+		switch {
+		case oldSet[mv.From] == "":
+			rep.Dropped = append(rep.Dropped, fmt.Sprintf("move from %s: not in the old state", mv.From))
+		case newSet[mv.To] == "":
+			rep.Dropped = append(rep.Dropped, fmt.Sprintf("move to %s: not in the new stack", mv.To))
+		default:
+			pins = append(pins, Move{From: mv.From, To: mv.To, On: mv.MatchedOn})
+		}
+	}
+	res, err := Match(st.Resources, news, pins)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rep.File, err)
+	}
+	rep.Result = res
+	moved := map[string]bool{}
+	for _, mv := range res.Moves {
+		moved[mv.To] = true
+	}
+	imported := map[string]bool{}
+	for _, im := range prev.Imports {
+		switch {
+		case newSet[im.To] == "":
+			rep.Dropped = append(rep.Dropped, fmt.Sprintf("import to %s: not in the new stack", im.To))
+		case moved[im.To]:
+			rep.Dropped = append(rep.Dropped, fmt.Sprintf("import to %s: now matched in the old state, so moved instead", im.To))
+		default:
+			rep.Imports = append(rep.Imports, im)
+			imported[im.To] = true
+		}
+	}
+	acceptedDestroy := map[string]string{}
+	for _, a := range prev.Accept.Destroy {
+		acceptedDestroy[a.Address] = a.Reason
+	}
+	acceptedCreate := map[string]string{}
+	for _, a := range prev.Accept.Create {
+		acceptedCreate[a.Address] = a.Reason
+	}
+	for _, u := range res.UnmatchedOld {
+		if reason, ok := acceptedDestroy[u.Address]; ok {
+			rep.AcceptedDestroy = append(rep.AcceptedDestroy, AcceptEntry{u.Address, reason})
+		} else if _, stateOnly := stateOnlyTypes[u.Type]; stateOnly {
+			rep.AcceptedDestroy = append(rep.AcceptedDestroy, AcceptEntry{u.Address, "accepted by migrate: " + u.Reason})
+		} else {
+			rep.OpenDestroy = append(rep.OpenDestroy, u)
+		}
+	}
+	for _, u := range res.UnmatchedNew {
+		if imported[u.Address] {
+			continue
+		}
+		if reason, ok := acceptedCreate[u.Address]; ok {
+			rep.AcceptedCreate = append(rep.AcceptedCreate, AcceptEntry{u.Address, reason})
+		} else {
+			rep.OpenCreate = append(rep.OpenCreate, u)
+		}
+	}
+	for _, a := range prev.Accept.Destroy {
+		if !contains(rep.AcceptedDestroy, a.Address) {
+			rep.Dropped = append(rep.Dropped, fmt.Sprintf("accepted destroy of %s: it is matched or no longer in the old state", a.Address))
+		}
+	}
+	for _, a := range prev.Accept.Create {
+		if !contains(rep.AcceptedCreate, a.Address) {
+			rep.Dropped = append(rep.Dropped, fmt.Sprintf("accepted create of %s: it is matched, imported or no longer in the new stack", a.Address))
+		}
+	}
+	out := filepath.Join(opts.Root, rep.File)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return nil, err
+	}
+	if err := writeAtomic(out, []byte(Render(opts.Names, rep))); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+func contains(list []AcceptEntry, addr string) bool {
+	for _, a := range list {
+		if a.Address == addr {
+			return true
+		}
+	}
+	return false
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Render writes the mapping file: deterministic, commented for review, and
+// readable back by Parse.
+func Render(n core.Names, rep *Report) string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	w("# How stack %s adopts the resources of its HCL predecessor.", n.StackName())
+	w("# Written by `make migrate p=%s e=%s state=<file>` from a %s state with", n.Project, n.Environment, rep.State.Format)
+	w("# %d managed resources; the stack has %d. Review it and commit it: at synth", len(rep.State.Resources), len(rep.New))
+	w("# time each move becomes a `moved` block and each import an `import` block.")
+	w("# Then `make plan` must show no destroy and no replace (docs/migrating-from-hcl.md).")
+	w("# Your edits survive the next run: pin an ambiguous match as a move, add")
+	w("# imports, accept what may be destroyed or created.")
+	w("stack: %s", n.StackName())
+	w("")
+	w("# Old address (terraform state list) -> new address (cdk.tf.json).")
+	if len(rep.Result.Moves) == 0 {
+		w("moves: []")
+	} else {
+		w("moves:")
+		for _, mv := range rep.Result.Moves {
+			w("  - from: %s", quote(mv.From))
+			w("    to: %s", quote(mv.To))
+			if mv.On != "" {
+				w("    matched_on: %s", quote(mv.On))
+			}
+		}
+	}
+	w("")
+	w("# Resources that exist in AWS but not in the old state, adopted with an")
+	w("# `import` block: - to: <new address>")
+	w("#                   id: <the import ID the resource type documents>")
+	if len(rep.Imports) == 0 {
+		w("imports: []")
+	} else {
+		w("imports:")
+		for _, im := range rep.Imports {
+			w("  - to: %s", quote(im.To))
+			w("    id: %s", quote(im.ID))
+		}
+	}
+	w("")
+	w("accept:")
+	w("  # Old resources with no counterpart that Terraform will destroy.")
+	writeAccepted(w, "destroy", rep.AcceptedDestroy)
+	w("  # New resources with no counterpart that Terraform will create.")
+	writeAccepted(w, "create", rep.AcceptedCreate)
+	if open := rep.Outstanding(); open > 0 {
+		w("")
+		w("# Not decided yet (%d): ambiguous matches to pin as moves, and unmatched", open)
+		w("# resources to accept, import or fix. Copy an entry above to decide it.")
+		for _, a := range rep.Result.Ambiguous {
+			w("#   ambiguous: %s could be any of %s (all have %s)", a.Address, strings.Join(a.Candidates, ", "), a.On)
+		}
+		for _, u := range rep.OpenDestroy {
+			w("#   would be destroyed: %s (%s)", u.Address, u.Reason)
+		}
+		for _, u := range rep.OpenCreate {
+			w("#   would be created: %s (%s)", u.Address, u.Reason)
+		}
+	}
+	return b.String()
+}
+
+func writeAccepted(w func(string, ...any), key string, list []AcceptEntry) {
+	if len(list) == 0 {
+		w("  %s: []", key)
+		return
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Address < list[j].Address })
+	w("  %s:", key)
+	for _, a := range list {
+		w("    - address: %s", quote(a.Address))
+		if a.Reason != "" {
+			w("      reason: %s", quote(a.Reason))
+		}
+	}
+}
+
+// quote writes a YAML scalar: plain when that is unambiguous, else single-quoted.
+func quote(s string) string {
+	plain := s != "" && !strings.ContainsAny(s, "\"'#:[]{},&*!|>%@`\\ ") && !strings.HasPrefix(s, "-")
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
