@@ -123,3 +123,33 @@ logs: synth
 	@groups="$$(CDKTF_OUTDIR=$(OUTDIR) $(APP) loggroups $(STACK))" || exit 1; \
 	test -n "$$groups" || { echo "$(STACK) has no log groups"; exit 1; }; \
 	for g in $$groups; do echo "tailing $$g"; $(AWS) logs tail "$$g" --follow --region $(REGION) & done; wait
+
+# --- Security scan -----------------------------------------------------------
+# Trivy scans every synthesized stack offline with the checks built into its
+# binary. It is built from the Go module proxy (it needs GOEXPERIMENT=jsonv2),
+# pinned, into .tools/trivy/<version>/ once per machine: several minutes on
+# two cores the first time, nothing after. Accepted findings, each with the
+# reason it is right by design, live in .trivyignore.yaml.
+TRIVY_VERSION   := v0.74.0
+TRIVY           := $(TOOLS_DIR)/trivy/$(TRIVY_VERSION)/trivy
+TRIVY_IGNORE    := $(CURDIR)/.trivyignore.yaml
+# Severities that fail the scan; `make scan SCAN_SEVERITY=LOW,MEDIUM,HIGH,CRITICAL` lists everything.
+SCAN_SEVERITY   ?= CRITICAL,HIGH
+
+$(TRIVY):
+	@echo "building trivy $(TRIVY_VERSION) into .tools/ (once per machine; several minutes)"
+	GOEXPERIMENT=jsonv2 GOBIN=$(dir $(TRIVY)) $(GO) install github.com/aquasecurity/trivy/cmd/trivy@$(TRIVY_VERSION)
+
+.PHONY: trivy scan
+trivy: $(TRIVY)
+
+# Synthesizes first, so the scan never reads stale output. One run over
+# cdktf.out/stacks, so findings (and accepted ones) are named by stack:
+# <stack>/cdk.tf.json.
+scan: synth $(TRIVY)
+	@test -n "$$(ls $(OUTDIR)/stacks 2>/dev/null)" || { echo "no stacks in $(OUTDIR)/stacks"; exit 1; }
+	@$(TRIVY) config --skip-check-update --quiet --cache-dir $(TOOLS_DIR)/trivy/cache \
+	  --skip-dirs '**/.terraform' --ignorefile $(TRIVY_IGNORE) \
+	  --severity $(SCAN_SEVERITY) --exit-code 1 $(OUTDIR)/stacks \
+	  || { echo "scan: $(SCAN_SEVERITY) findings above; fix them, or accept one in .trivyignore.yaml with the reason it is right by design"; exit 1; }
+	@echo "scan: no $(SCAN_SEVERITY) findings beyond those accepted in .trivyignore.yaml"
