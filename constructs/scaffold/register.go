@@ -45,7 +45,7 @@ func Register(src []byte, module, project string) ([]byte, error) {
 			is := spec.(*ast.ImportSpec)
 			p, _ := strconv.Unquote(is.Path.Value)
 			if p == importPath {
-				return nil, core.Errorf("name", "choose another name", "project %q is already registered in %s", project, RegistryFile)
+				return nil, core.Errorf("name", "choose another name", "project %q already exists (registered in %s)", project, RegistryFile)
 			}
 			local := path.Base(p)
 			if is.Name != nil {

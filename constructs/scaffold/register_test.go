@@ -92,8 +92,8 @@ func TestRegisterRefuses(t *testing.T) {
 	tests := []struct {
 		name, src, project, want string
 	}{
-		{"already registered", registry, "alpha", `project "alpha" is already registered in projects/projects.go`},
-		{"same package after removing hyphens", registry, "project-x", "already registered"},
+		{"already registered", registry, "alpha", `project "alpha" already exists (registered in projects/projects.go)`},
+		{"same package after removing hyphens", registry, "project-x", "already exists"},
 		{"package clash", registry, "projectx", `"projectx" becomes the Go package "projectx", which projects/projects.go already imports (example.com/infra/projects/project-x)`},
 		{"clash with an imported construct package", registry, "stack", `which projects/projects.go already imports (example.com/infra/constructs/stack)`},
 		{"syntax error", "package projects\nfunc {", "beta", "projects/projects.go: does not parse"},

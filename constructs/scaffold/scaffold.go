@@ -141,18 +141,8 @@ func New(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var errs []error
-	for _, dir := range []string{path.Join("projects", opts.Name), path.Join("lambdas", opts.Name)} {
-		if _, err := os.Lstat(filepath.Join(opts.Root, dir)); err == nil {
-			errs = append(errs, core.Errorf("name", "choose another name, or remove "+dir+" if it is left over",
-				"%s already exists", dir))
-		}
-	}
-	for _, f := range files {
-		if _, err := os.Lstat(filepath.Join(opts.Root, f.path)); err == nil {
-			errs = append(errs, core.Errorf("name", "choose another name or folder", "%s already exists", f.path))
-		}
-	}
+	// One clear reason is enough: the registry first, then the folders, and
+	// only for a new project each file (the service folder may exist).
 	registryPath := filepath.Join(opts.Root, RegistryFile)
 	registry, err := os.ReadFile(registryPath)
 	if err != nil {
@@ -160,7 +150,21 @@ func New(opts Options) (*Result, error) {
 	}
 	registered, err := Register(registry, module, opts.Name)
 	if err != nil {
-		errs = append(errs, err)
+		return nil, err
+	}
+	var errs []error
+	for _, dir := range []string{path.Join("projects", opts.Name), path.Join("lambdas", opts.Name)} {
+		if _, err := os.Lstat(filepath.Join(opts.Root, dir)); err == nil {
+			errs = append(errs, core.Errorf("name", "choose another name, or remove "+dir+" if it is left over",
+				"%s already exists", dir))
+		}
+	}
+	if len(errs) == 0 {
+		for _, f := range files {
+			if _, err := os.Lstat(filepath.Join(opts.Root, f.path)); err == nil {
+				errs = append(errs, core.Errorf("out", "choose another folder or remove the file", "%s already exists", f.path))
+			}
+		}
 	}
 	if err := core.Join(errs...); err != nil {
 		return nil, err

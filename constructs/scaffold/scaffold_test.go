@@ -145,7 +145,7 @@ func TestNewRefusesAndWritesNothing(t *testing.T) {
 		{"unknown pattern", Options{Name: "ok", Pattern: "k8s"}, `pattern: unknown pattern "k8s"`},
 		{"invalid name", Options{Name: "My_Project", Pattern: Lambda}, `"My_Project" is not a valid project name`},
 		{"keyword", Options{Name: "select", Pattern: Lambda}, "which is a keyword"},
-		{"existing project folder", Options{Name: "alpha", Pattern: Lambda}, "already registered"},
+		{"registered project", Options{Name: "alpha", Pattern: Lambda}, `project "alpha" already exists (registered in projects/projects.go)`},
 		{"left-over lambdas folder", Options{Name: "orphan", Pattern: Lambda}, "lambdas/orphan already exists"},
 		{"unregistered project folder", Options{Name: "stray", Pattern: Lambda}, "projects/stray already exists"},
 		{"taken elsewhere", Options{Name: "gamma", Pattern: Lambda, Taken: []string{"gamma"}}, `project "gamma" already exists`},
