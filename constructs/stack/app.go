@@ -149,13 +149,17 @@ func Build(app cdktf.App, projects []Project, opts Options) ([]string, error) {
 			if len(only) > 0 && !only[name] {
 				continue
 			}
-			build, err := p.Prepare(newAccountStack(app, p, *opts.Platform, opts.Root, opts.BuildDir))
+			s := newAccountStack(app, p, *opts.Platform, opts.Root, opts.BuildDir)
+			build, err := p.Prepare(s)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("stack %s: %w", name, err))
 				continue
 			}
+			// Account-wide stacks adopt with their own import blocks, not migrate mappings.
 			builds = append(builds, build)
 			names = append(names, name)
+			stacks = append(stacks, s)
+			mappings = append(mappings, nil)
 			continue
 		}
 		for _, env := range p.environments() {
