@@ -194,3 +194,138 @@ func TestRukSchedulerDevFixtureIsFullyMatched(t *testing.T) {
 		stateOnly: []string{`module.lambda["message-hub-dispatch"].null_resource.build`},
 	})
 }
+
+func writeMapping(t *testing.T, root string, n core.Names, body string) {
+	t.Helper()
+	path := filepath.Join(root, migrate.File(n.Project, n.Environment))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMappingNamingAMissingResourceFailsSynth(t *testing.T) {
+	p := project(t, "ruk-scheduler")
+	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
+	root := workspace(t, n.Project)
+	writeMapping(t, root, n, `stack: ruk-scheduler-dev
+moves:
+  - from: module.iam.aws_iam_role.lambda["message-hub-dispatch"]
+    to: aws_iam_role.Function-renamed_Role_00000000
+`)
+	_, err := synthtest.SynthProjects(t, []stack.Project{p}, root)
+	if err == nil {
+		t.Fatal("synthesized; want an error for the stale move")
+	}
+	want := "projects/ruk-scheduler/migrations/dev.yaml:4: moves[0].to: aws_iam_role.Function-renamed_Role_00000000 is not a resource of stack ruk-scheduler-dev"
+	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "make migrate") {
+		t.Errorf("error:\n%v\nwant it to contain:\n%s\nand say how to fix it", err, want)
+	}
+}
+
+func TestImportsBecomeImportBlocks(t *testing.T) {
+	p := project(t, "ruk-scheduler")
+	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
+	root := workspace(t, n.Project)
+	// Find the log group's address the way a user would: from the stack.
+	doc, err := synthesizer(t, root, p, n)()
+	if err != nil {
+		t.Fatal(err)
+	}
+	news, err := migrate.NewResources(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logGroup string
+	for _, r := range news {
+		if r.Type == "aws_cloudwatch_log_group" {
+			logGroup = r.Address
+		}
+	}
+	writeMapping(t, root, n, "stack: ruk-scheduler-dev\nimports:\n  - to: "+logGroup+"\n    id: /aws/lambda/ruk-scheduler-dev-message-hub-dispatch\n")
+	stacks, err := synthtest.SynthProjects(t, []stack.Project{p}, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imports, _ := stacks[n.StackName()].Doc["import"].([]any)
+	if len(imports) != 1 {
+		t.Fatalf("import blocks = %v, want one", stacks[n.StackName()].Doc["import"])
+	}
+	got, _ := imports[0].(map[string]any)
+	if got["to"] != logGroup || got["id"] != "/aws/lambda/ruk-scheduler-dev-message-hub-dispatch" {
+		t.Errorf("import block = %v", got)
+	}
+	if stacks[n.StackName()].Doc["moved"] != nil {
+		t.Errorf("moved blocks without moves: %v", stacks[n.StackName()].Doc["moved"])
+	}
+}
+
+// An old resource the new design drops is reported and fails the run until
+// the user accepts it; the acceptance, like pins, survives the next run.
+func TestUnmatchedResourceNeedsAcceptance(t *testing.T) {
+	p := project(t, "ruk-scheduler")
+	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
+	root := workspace(t, n.Project)
+	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
+		"module": "module.iam", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "basic",
+		"provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+		"instances": [{"index_key": "message-hub-dispatch", "schema_version": 0, "attributes": {
+			"id": "ruk-scheduler-dev-message-hub-dispatch-20260114102159000000000001",
+			"role": "ruk-scheduler-dev-message-hub-dispatch",
+			"policy_arn": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}}]}`)
+	run := func() *migrate.Report {
+		rep, err := migrate.Run(migrate.Options{Root: root, Names: n, StatePath: state, Synthesize: synthesizer(t, root, p, n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	attachment := `module.iam.aws_iam_role_policy_attachment.basic["message-hub-dispatch"]`
+	rep := run()
+	if rep.Outstanding() != 1 || len(rep.OpenDestroy) != 1 || rep.OpenDestroy[0].Address != attachment {
+		t.Fatalf("want the attachment reported as the one open destroy, got %+v", rep.OpenDestroy)
+	}
+	file := filepath.Join(root, rep.File)
+	text, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(text), "#   would be destroyed: "+attachment) {
+		t.Errorf("mapping file does not list the open destroy:\n%s", text)
+	}
+	// The user accepts it and pins nothing else; the next run keeps both.
+	accepted := strings.Replace(string(text), "  destroy:\n", "  destroy:\n    - address: '"+attachment+"'\n      reason: replaced by the inline WriteOwnLogs statement\n", 1)
+	if accepted == string(text) {
+		t.Fatalf("no destroy list to edit in:\n%s", text)
+	}
+	if err := os.WriteFile(file, []byte(accepted), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep = run()
+	if rep.Outstanding() != 0 {
+		var sb strings.Builder
+		migrate.PrintReport(&sb, rep)
+		t.Fatalf("accepted destroy not honoured:\n%s", sb.String())
+	}
+	text, _ = os.ReadFile(file)
+	if !strings.Contains(string(text), "reason: 'replaced by the inline WriteOwnLogs statement'") {
+		t.Errorf("acceptance lost on re-run:\n%s", text)
+	}
+}
+
+// addResource writes a copy of a state-pull fixture with one more resource.
+func addResource(t *testing.T, fixture, resource string) string {
+	t.Helper()
+	raw, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(raw), `"resources": [`, `"resources": [`+resource+",", 1)
+	out := filepath.Join(t.TempDir(), "state.tfstate")
+	if err := os.WriteFile(out, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -26,7 +26,7 @@ var identityKeys = map[string][][]string{
 	"aws_egress_only_internet_gateway":         {{"vpc_id"}},
 	"aws_nat_gateway":                          {{"subnet_id", "allocation_id"}, {"subnet_id"}},
 	"aws_eip":                                  {{"tags.Name"}},
-	"aws_route_table":                          {{"vpc_id", "tags.Name"}},
+	"aws_route_table":                          {{"vpc_id", "tags.Name"}, {"vpc_id"}},
 	"aws_route":                                {{"route_table_id", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"}},
 	"aws_route_table_association":              {{"subnet_id"}, {"gateway_id"}},
 	"aws_main_route_table_association":         {{"vpc_id"}},

@@ -57,6 +57,11 @@ func Match(old []OldResource, new []NewResource, pins []Move) (*Result, error) {
 		oldByAddr: map[string]*OldResource{}, newByAddr: map[string]*NewResource{},
 		toOld: map[string]string{}, toNew: map[string]string{}, on: map[string]string{},
 	}
+	// Sorted, so reports and pairings never depend on input order.
+	old = append([]OldResource(nil), old...)
+	new = append([]NewResource(nil), new...)
+	sort.Slice(old, func(i, j int) bool { return old[i].Address < old[j].Address })
+	sort.Slice(new, func(i, j int) bool { return new[i].Address < new[j].Address })
 	for i := range old {
 		m.oldByAddr[old[i].Address] = &old[i]
 		m.olds = append(m.olds, &old[i])

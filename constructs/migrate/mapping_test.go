@@ -1,0 +1,66 @@
+package migrate
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+)
+
+var rukDev = core.Names{Project: "ruk-scheduler", Environment: core.Dev}
+
+func TestParseMappingErrors(t *testing.T) {
+	const file = "projects/ruk-scheduler/migrations/dev.yaml"
+	for _, tc := range []struct {
+		name, body, want string
+	}{
+		{"wrong stack", "stack: ruk-scheduler-production\n", file + ":1: stack: is \"ruk-scheduler-production\" but this file belongs to stack ruk-scheduler-dev"},
+		{"unknown key", "stack: ruk-scheduler-dev\nmovez: []\n", file + ":2: "},
+		{"bad from", "stack: ruk-scheduler-dev\nmoves:\n  - from: module.lambda.\n    to: aws_iam_role.R\n",
+			file + ":3: moves[0].from: \"module.lambda.\" is not a resource instance address"},
+		{"module in to", "stack: ruk-scheduler-dev\nmoves:\n  - from: aws_iam_role.a\n    to: module.x.aws_iam_role.R\n",
+			file + ":4: moves[0].to: \"module.x.aws_iam_role.R\" is not a resource address of the stack"},
+		{"moved twice", "stack: ruk-scheduler-dev\nmoves:\n  - from: aws_iam_role.a\n    to: aws_iam_role.R\n  - from: aws_iam_role.a\n    to: aws_iam_role.S\n",
+			file + ":5: moves[1].from: aws_iam_role.a is already moved by moves[0]"},
+		{"two moves to one", "stack: ruk-scheduler-dev\nmoves:\n  - from: aws_iam_role.a\n    to: aws_iam_role.R\n  - from: aws_iam_role.b\n    to: aws_iam_role.R\n",
+			file + ":6: moves[1].to: aws_iam_role.R is already the target of moves[0]"},
+		{"moved and imported", "stack: ruk-scheduler-dev\nmoves:\n  - from: aws_iam_role.a\n    to: aws_iam_role.R\nimports:\n  - to: aws_iam_role.R\n    id: r\n",
+			"imports[0].to: aws_iam_role.R is already the target of moves[0]; a resource is either moved from the old state or imported, not both"},
+		{"import without id", "stack: ruk-scheduler-dev\nimports:\n  - to: aws_iam_role.R\n",
+			file + ":3: imports[0].id: the import ID is empty"},
+		{"accept bad address", "stack: ruk-scheduler-dev\naccept:\n  create:\n    - address: module.x.aws_sqs_queue.q\n",
+			"accept.create[0].address: \"module.x.aws_sqs_queue.q\" is not a resource address of the stack"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse(file, rukDev, []byte(tc.body))
+			if err == nil {
+				t.Fatal("parsed; want an error")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRenderedMappingParsesBack(t *testing.T) {
+	rep := &Report{
+		State: &State{Format: "state-v4", Resources: make([]OldResource, 3)},
+		New:   make([]NewResource, 3),
+		Result: &Result{Moves: []Move{
+			{From: `module.lambda["it's"].aws_lambda_function.this`, To: "aws_lambda_function.Fn_1", On: `function_name = "x: y # z"`},
+		}},
+		Imports:         []ImportEntry{{To: "aws_vpc_security_group_ingress_rule.Http_2", ID: "sgr-0123456789abcdef0"}},
+		AcceptedDestroy: []AcceptEntry{{Address: "module.iam.aws_iam_role_policy_attachment.basic", Reason: "replaced by the inline policy"}},
+		AcceptedCreate:  []AcceptEntry{{Address: "aws_sqs_queue.Dlq_3"}},
+	}
+	text := Render(rukDev, rep)
+	m, err := Parse("dev.yaml", rukDev, []byte(text))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	if m.Moves[0].From != rep.Result.Moves[0].From || m.Moves[0].MatchedOn != rep.Result.Moves[0].On ||
+		m.Imports[0] != rep.Imports[0] || m.Accept.Destroy[0] != rep.AcceptedDestroy[0] || m.Accept.Create[0] != rep.AcceptedCreate[0] {
+		t.Errorf("round trip lost something:\n%s\n%+v", text, m)
+	}
+}
