@@ -12,6 +12,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
 	"github.com/fractallabsdev/talkwise-infra/constructs/logs"
 	"github.com/fractallabsdev/talkwise-infra/constructs/secrets"
@@ -31,6 +32,9 @@ type FargateService struct {
 	LogGroup                *logs.LogGroup
 	name, containerName     string
 	port                    int
+	clusterName             string
+	platform                core.Platform
+	blueGreen               bool
 }
 
 // NewFargateService creates the task definition, its roles and log group,
@@ -42,7 +46,8 @@ func NewFargateService(scope constructs.Construct, id string, props *FargateServ
 	n := props.Names
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	name := n.Resource(props.Suffix)
-	f := &FargateService{Construct: c, name: name, containerName: props.Suffix, port: props.ContainerPort}
+	f := &FargateService{Construct: c, name: name, containerName: props.Suffix, port: props.ContainerPort,
+		clusterName: props.Cluster.Name(), platform: props.Platform, blueGreen: props.BlueGreen}
 
 	f.LogGroup = logs.NewLogGroup(c, "Logs", &logs.LogGroupProps{Name: LogGroupName(name), RetentionDays: props.LogRetentionDays})
 	trust := []iam.Statement{iam.ServicePrincipal("ecs-tasks.amazonaws.com", props.Platform.AccountID)}
@@ -209,3 +214,30 @@ func (f *FargateService) Name() string { return f.name }
 
 // ContainerName is the container the load balancer targets.
 func (f *FargateService) ContainerName() string { return f.containerName }
+
+// Arn is the service's ARN, arn:aws:ecs:<region>:<account>:service/<cluster>/<service>.
+func (f *FargateService) Arn() string {
+	return fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", f.platform.Region, f.platform.AccountID, f.clusterName, f.name)
+}
+
+// GrantDeploy lets grantee release a new image of this service: register a
+// task definition revision and hand it this service's two roles.
+//
+// Actions: ecs:RegisterTaskDefinition and ecs:DescribeTaskDefinition on "*"
+// (ECS supports no resource-level permissions for them); ecs:DescribeServices
+// on this service, plus ecs:UpdateService when ECS itself deploys (with
+// blue/green, CodeDeploy updates the service, see codedeploy.GrantCreateDeployment);
+// iam:PassRole on exactly the execution and task roles, only to ECS tasks.
+func (f *FargateService) GrantDeploy(grantee iam.Grantable) {
+	serviceActions := []string{"ecs:DescribeServices"}
+	if !f.blueGreen {
+		serviceActions = append(serviceActions, "ecs:UpdateService")
+	}
+	grantee.AddToPolicy(
+		iam.Allow("RegisterTaskDefinitions", []string{"ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"}, "*"),
+		iam.Allow("DeployService", serviceActions, f.Arn()),
+		iam.Statement{Sid: "PassServiceRoles", Effect: "Allow", Actions: []string{"iam:PassRole"},
+			Resources: []string{*f.ExecutionRole.Arn(), *f.TaskRole.Arn()},
+			Condition: map[string]map[string]any{"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
+	)
+}

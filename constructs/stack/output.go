@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 )
@@ -51,7 +52,13 @@ func ReadStack(outdir, stackName string) (map[string]any, error) {
 	return doc, nil
 }
 
-// LogGroups lists the names of the CloudWatch log groups a stack creates.
+// untailedLogGroups are prefixes of log groups LogGroups leaves out: VPC flow
+// logs (constructs/networking) are network records, not a service's output,
+// and would drown it in `make logs`.
+var untailedLogGroups = []string{"/aws/vpc/flow-logs/"}
+
+// LogGroups lists the names of the CloudWatch log groups a stack creates
+// that hold application output (see untailedLogGroups).
 func LogGroups(outdir, stackName string) ([]string, error) {
 	doc, err := ReadStack(outdir, stackName)
 	if err != nil {
@@ -61,10 +68,19 @@ func LogGroups(outdir, stackName string) ([]string, error) {
 	groups, _ := resources["aws_cloudwatch_log_group"].(map[string]any)
 	var names []string
 	for _, g := range groups {
-		if name, ok := g.(map[string]any)["name"].(string); ok {
+		if name, ok := g.(map[string]any)["name"].(string); ok && !untailed(name) {
 			names = append(names, name)
 		}
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+func untailed(group string) bool {
+	for _, prefix := range untailedLogGroups {
+		if strings.HasPrefix(group, prefix) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,187 @@
+// Package codedeploy runs blue/green deployments of an ECS service: a
+// CodeDeploy application, a deployment group that shifts the production
+// listener from the blue to the green target group, and its service role.
+package codedeploy
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/codedeployapp"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/codedeploydeploymentgroup"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
+)
+
+// DeploymentConfig shifts all traffic at once, as soon as the green tasks
+// are healthy (the spec's "immediate after green ready").
+const DeploymentConfig = "CodeDeployDefault.ECSAllAtOnce"
+
+// ServiceRolePolicyARN is AWS's managed policy for CodeDeploy on ECS.
+const ServiceRolePolicyARN = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"
+
+// DefaultTerminationWaitMinutes keeps the blue tasks for 5 minutes after
+// traffic moved, so a bad release can be rolled back without a cold start.
+const DefaultTerminationWaitMinutes = 5
+
+// MaxTerminationWaitMinutes is CodeDeploy's limit (2 days).
+const MaxTerminationWaitMinutes = 2880
+
+// Listener is the listener production traffic arrives on.
+type Listener interface {
+	Arn() *string
+}
+
+// EcsDeploymentGroupProps configure an EcsDeploymentGroup.
+type EcsDeploymentGroupProps struct {
+	Names    core.Names
+	Platform core.Platform
+	// Name of the application and the deployment group, usually the
+	// service's name ("<project>-<env>-api").
+	Name string
+	// ClusterName and ServiceName identify the ECS service to deploy.
+	ClusterName, ServiceName string
+	// Service is the ECS service resource; the group is created after it.
+	Service cdktf.ITerraformDependable
+	// ProductionListener is 443 when there is a certificate, else 80.
+	ProductionListener Listener
+	// BlueTargetGroup and GreenTargetGroup are the pair's names.
+	BlueTargetGroup, GreenTargetGroup string
+	// TerminationWaitMinutes is how long blue tasks stay after a successful
+	// deployment. Defaults to 5; CodeDeploy allows 0-2880.
+	TerminationWaitMinutes *int
+}
+
+func (p *EcsDeploymentGroupProps) validate() error {
+	if p.TerminationWaitMinutes == nil {
+		wait := DefaultTerminationWaitMinutes
+		p.TerminationWaitMinutes = &wait
+	}
+	var errs []error
+	if w := *p.TerminationWaitMinutes; w < 0 || w > MaxTerminationWaitMinutes {
+		errs = append(errs, core.Errorf("TerminationWaitMinutes", fmt.Sprintf("use 0-%d minutes", MaxTerminationWaitMinutes), "%d minutes is outside CodeDeploy's range", w))
+	}
+	if p.BlueTargetGroup == "" || p.GreenTargetGroup == "" || p.BlueTargetGroup == p.GreenTargetGroup {
+		errs = append(errs, core.Errorf("TargetGroups", "enable the green target group (blue/green needs two)", "blue %q and green %q are not a pair", p.BlueTargetGroup, p.GreenTargetGroup))
+	}
+	errs = append(errs, core.CheckLength("CodeDeploy role", "IAM role", ServiceRoleName(p.Names), core.MaxIAMRoleName))
+	if p.ProductionListener == nil || p.ClusterName == "" || p.ServiceName == "" || p.Name == "" {
+		errs = append(errs, fmt.Errorf("codedeploy.EcsDeploymentGroupProps: Name, ClusterName, ServiceName and ProductionListener are required"))
+	}
+	return core.Join(errs...)
+}
+
+// ServiceRoleName is "<project>-<env>-codedeploy".
+func ServiceRoleName(n core.Names) string { return n.Resource("codedeploy") }
+
+// EcsDeploymentGroup is a CodeDeploy ECS application with one blue/green
+// deployment group.
+type EcsDeploymentGroup struct {
+	constructs.Construct
+	App      codedeployapp.CodedeployApp
+	Resource codedeploydeploymentgroup.CodedeployDeploymentGroup
+	Role     *iam.Role
+	name     string
+	platform core.Platform
+}
+
+// NewEcsDeploymentGroup creates the application, the group and the role.
+func NewEcsDeploymentGroup(scope constructs.Construct, id string, props *EcsDeploymentGroupProps) *EcsDeploymentGroup {
+	if err := props.validate(); err != nil {
+		panic(err)
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	g := &EcsDeploymentGroup{Construct: c, name: props.Name, platform: props.Platform}
+	g.Role = iam.NewRole(c, "Role", &iam.RoleProps{
+		Name:              ServiceRoleName(props.Names),
+		Description:       "CodeDeploy blue/green deployments of " + props.Name,
+		Trust:             []iam.Statement{iam.ServicePrincipal("codedeploy.amazonaws.com", props.Platform.AccountID)},
+		ManagedPolicyARNs: []string{ServiceRolePolicyARN},
+	})
+	g.App = codedeployapp.NewCodedeployApp(c, jsii.String("Application"), &codedeployapp.CodedeployAppConfig{
+		Name:            jsii.String(props.Name),
+		ComputePlatform: jsii.String("ECS"),
+	})
+	cfg := &codedeploydeploymentgroup.CodedeployDeploymentGroupConfig{
+		AppName:              g.App.Name(),
+		DeploymentGroupName:  jsii.String(props.Name),
+		ServiceRoleArn:       g.Role.Arn(),
+		DeploymentConfigName: jsii.String(DeploymentConfig),
+		DeploymentStyle: &codedeploydeploymentgroup.CodedeployDeploymentGroupDeploymentStyle{
+			DeploymentType:   jsii.String("BLUE_GREEN"),
+			DeploymentOption: jsii.String("WITH_TRAFFIC_CONTROL"),
+		},
+		BlueGreenDeploymentConfig: &codedeploydeploymentgroup.CodedeployDeploymentGroupBlueGreenDeploymentConfig{
+			DeploymentReadyOption: &codedeploydeploymentgroup.CodedeployDeploymentGroupBlueGreenDeploymentConfigDeploymentReadyOption{
+				ActionOnTimeout: jsii.String("CONTINUE_DEPLOYMENT"),
+			},
+			TerminateBlueInstancesOnDeploymentSuccess: &codedeploydeploymentgroup.CodedeployDeploymentGroupBlueGreenDeploymentConfigTerminateBlueInstancesOnDeploymentSuccess{
+				Action:                       jsii.String("TERMINATE"),
+				TerminationWaitTimeInMinutes: jsii.Number(float64(*props.TerminationWaitMinutes)),
+			},
+		},
+		AutoRollbackConfiguration: &codedeploydeploymentgroup.CodedeployDeploymentGroupAutoRollbackConfiguration{
+			Enabled: jsii.Bool(true),
+			Events:  jsii.Strings("DEPLOYMENT_FAILURE"),
+		},
+		EcsService: &codedeploydeploymentgroup.CodedeployDeploymentGroupEcsService{
+			ClusterName: jsii.String(props.ClusterName),
+			ServiceName: jsii.String(props.ServiceName),
+		},
+		LoadBalancerInfo: &codedeploydeploymentgroup.CodedeployDeploymentGroupLoadBalancerInfo{
+			TargetGroupPairInfo: &codedeploydeploymentgroup.CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfo{
+				ProdTrafficRoute: &codedeploydeploymentgroup.CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoProdTrafficRoute{
+					ListenerArns: &[]*string{props.ProductionListener.Arn()},
+				},
+				TargetGroup: []*codedeploydeploymentgroup.CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTargetGroup{
+					{Name: jsii.String(props.BlueTargetGroup)},
+					{Name: jsii.String(props.GreenTargetGroup)},
+				},
+			},
+		},
+	}
+	if props.Service != nil {
+		cfg.DependsOn = &[]cdktf.ITerraformDependable{props.Service}
+	}
+	g.Resource = codedeploydeploymentgroup.NewCodedeployDeploymentGroup(c, jsii.String("Resource"), cfg)
+	return g
+}
+
+// AppName is the CodeDeploy application's name.
+func (g *EcsDeploymentGroup) AppName() string { return g.name }
+
+// GroupName is the deployment group's name.
+func (g *EcsDeploymentGroup) GroupName() string { return g.name }
+
+// ApplicationArn is arn:aws:codedeploy:<region>:<account>:application:<app>.
+func (g *EcsDeploymentGroup) ApplicationArn() string {
+	return fmt.Sprintf("arn:aws:codedeploy:%s:%s:application:%s", g.platform.Region, g.platform.AccountID, g.name)
+}
+
+// DeploymentGroupArn is arn:aws:codedeploy:<region>:<account>:deploymentgroup:<app>/<group>.
+func (g *EcsDeploymentGroup) DeploymentGroupArn() string {
+	return fmt.Sprintf("arn:aws:codedeploy:%s:%s:deploymentgroup:%s/%s", g.platform.Region, g.platform.AccountID, g.name, g.name)
+}
+
+// DeploymentConfigArn is the ARN of the deployment configuration in use.
+func (g *EcsDeploymentGroup) DeploymentConfigArn() string {
+	return fmt.Sprintf("arn:aws:codedeploy:%s:%s:deploymentconfig:%s", g.platform.Region, g.platform.AccountID, DeploymentConfig)
+}
+
+// GrantCreateDeployment lets grantee start and follow deployments of this
+// group (what aws-actions/amazon-ecs-deploy-task-definition does with
+// codedeploy-appspec). Actions: codedeploy:CreateDeployment,
+// codedeploy:GetDeployment, codedeploy:GetDeploymentGroup on the group;
+// codedeploy:GetDeploymentConfig on its deployment configuration;
+// codedeploy:RegisterApplicationRevision, codedeploy:GetApplicationRevision
+// on the application.
+func (g *EcsDeploymentGroup) GrantCreateDeployment(grantee iam.Grantable) {
+	grantee.AddToPolicy(
+		iam.Allow("CreateDeployments", []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment", "codedeploy:GetDeploymentGroup"}, g.DeploymentGroupArn()),
+		iam.Allow("ReadDeploymentConfig", []string{"codedeploy:GetDeploymentConfig"}, g.DeploymentConfigArn()),
+		iam.Allow("RegisterRevisions", []string{"codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, g.ApplicationArn()),
+	)
+}

@@ -1,0 +1,110 @@
+// Package ecsservice is the ECS Fargate pattern: a containerized API in
+// private subnets behind a public load balancer, deployed blue/green by
+// CodeDeploy from GitHub Actions. A project of this pattern declares only
+// its settings (see Settings and EnvironmentSettings for every default).
+package ecsservice
+
+import (
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
+	"github.com/fractallabsdev/talkwise-infra/constructs/codedeploy"
+	"github.com/fractallabsdev/talkwise-infra/constructs/ecr"
+	"github.com/fractallabsdev/talkwise-infra/constructs/ecs"
+	"github.com/fractallabsdev/talkwise-infra/constructs/githuboidc"
+	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
+	"github.com/fractallabsdev/talkwise-infra/constructs/secrets"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/constructs/waf"
+)
+
+// Project returns the stack.Project of an ECS service project.
+func Project(name string, settings Settings) stack.Project {
+	return stack.Project{
+		Name:      name,
+		StateKeys: settings.StateKeys,
+		Prepare: func(s *stack.Stack) (func() error, error) {
+			r := settings.resolve(s.Env())
+			if err := r.validate(s.Names, s.Platform); err != nil {
+				return nil, err
+			}
+			return func() error { build(s, r); return nil }, nil
+		},
+	}
+}
+
+// Output names: a contract with scripts and workflows (the spec's deploy
+// reads `terraform output -raw ecr_repository_url`). They are created on the
+// stack itself so their logical IDs are exactly these names.
+const (
+	OutputRepositoryURL   = "ecr_repository_url"
+	OutputClusterName     = "ecs_cluster_name"
+	OutputServiceName     = "ecs_service_name"
+	OutputLogGroup        = "ecs_log_group_name"
+	OutputALBDNSName      = "alb_dns_name"
+	OutputCodeDeployApp   = "codedeploy_app_name"
+	OutputDeploymentGroup = "codedeploy_deployment_group_name"
+	OutputGitHubRoleArn   = "github_actions_role_arn"
+)
+
+func build(s *stack.Stack, r resolved) {
+	n, p := s.Names, s.Platform
+	scope := s.Scope
+
+	vpc := networking.NewVpc(scope, "Network", &networking.VpcProps{
+		Names: n, Platform: p, NAT: r.NAT, ServicePort: r.ContainerPort, FlowLogRetentionDays: r.LogRetentionDays,
+	})
+	repo := ecr.NewRepository(scope, "Images", &ecr.RepositoryProps{Names: n, ImmutableTags: r.ImmutableTags})
+	var secs []ecs.Secret
+	for _, key := range r.Secrets {
+		secs = append(secs, secrets.NewSecret(scope, "Secret-"+key, &secrets.SecretProps{Names: n, Key: key}))
+	}
+	lb := alb.NewLoadBalancer(scope, "LoadBalancer", &alb.LoadBalancerProps{
+		Names: n, Platform: p, Network: vpc, CertificateARN: r.CertificateARN,
+		DeletionProtection: r.DeletionProtection, GreenTargetGroup: r.BlueGreen, ManagedByCodeDeploy: r.BlueGreen,
+		TargetPort: r.ContainerPort, HealthCheckPath: r.HealthCheckPath,
+	})
+	cluster := ecs.NewCluster(scope, "Cluster", &ecs.ClusterProps{Names: n})
+	service := ecs.NewFargateService(scope, "Service", &ecs.FargateServiceProps{
+		Names: n, Platform: p, Cluster: cluster, Network: vpc, Image: repo,
+		TargetGroup: lb.Blue, Listener: lb.ProductionListener(),
+		CPU: r.CPU, MemoryMB: r.MemoryMB, ContainerPort: r.ContainerPort, HealthCheckPath: r.HealthCheckPath,
+		Secrets: secs, Environment: r.Environment, BlueGreen: r.BlueGreen, Autoscaling: r.Autoscaling,
+		LogRetentionDays: r.LogRetentionDays,
+	})
+	if r.WAF {
+		waf.NewWebACL(scope, "Firewall", &waf.WebACLProps{Names: n, ResourceArn: lb.Arn()})
+	}
+
+	deployer := githuboidc.NewDeployRole(scope, "GitHubActions", &githuboidc.DeployRoleProps{
+		Names: n, Platform: p, Subject: r.GitHub, StateKey: s.StateKey,
+	})
+	repo.GrantPush(deployer)
+	service.GrantDeploy(deployer)
+
+	output(s, OutputRepositoryURL, repo.RepositoryURL(), "ECR repository to push images to")
+	output(s, OutputClusterName, cluster.Resource.Name(), "ECS cluster")
+	output(s, OutputServiceName, service.Resource.Name(), "ECS service")
+	output(s, OutputLogGroup, service.LogGroup.Resource.Name(), "CloudWatch log group of the service")
+	output(s, OutputALBDNSName, lb.DNSName(), "Public DNS name of the load balancer")
+	output(s, OutputGitHubRoleArn, deployer.Arn(), "Role GitHub Actions assumes to deploy")
+	if r.BlueGreen {
+		deployments := codedeploy.NewEcsDeploymentGroup(scope, "Deployments", &codedeploy.EcsDeploymentGroupProps{
+			Names: n, Platform: p, Name: service.Name(),
+			ClusterName: cluster.Name(), ServiceName: service.Name(), Service: service.Resource,
+			ProductionListener: lb.ProductionListener(),
+			BlueTargetGroup:    lb.Blue.Name, GreenTargetGroup: lb.Green.Name,
+			TerminationWaitMinutes: &r.TerminationWaitMinutes,
+		})
+		deployments.GrantCreateDeployment(deployer)
+		output(s, OutputCodeDeployApp, deployments.App.Name(), "CodeDeploy application")
+		output(s, OutputDeploymentGroup, deployments.Resource.DeploymentGroupName(), "CodeDeploy deployment group")
+	}
+}
+
+func output(s *stack.Stack, name string, value *string, description string) {
+	cdktf.NewTerraformOutput(s.Scope, jsii.String(name), &cdktf.TerraformOutputConfig{
+		Value: value, Description: jsii.String(description),
+	})
+}

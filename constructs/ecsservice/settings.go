@@ -1,0 +1,220 @@
+package ecsservice
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
+	"github.com/fractallabsdev/talkwise-infra/constructs/codedeploy"
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/ecs"
+	"github.com/fractallabsdev/talkwise-infra/constructs/githuboidc"
+	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
+)
+
+// Settings are an ECS service project's settings, the same in every
+// environment unless EnvironmentSettings says otherwise.
+type Settings struct {
+	// GitHubRepository is "owner/name", the repository whose workflows may
+	// deploy. Required.
+	GitHubRepository string
+	// Secrets are keys of Secrets Manager secrets "{project}/{env}/{key}",
+	// injected as variables (anthropic-api-key -> ANTHROPIC_API_KEY).
+	// Defaults to none.
+	Secrets []string
+	// CPU defaults to 512 units and MemoryMB to 1024 (a Fargate pair).
+	CPU, MemoryMB int
+	// ContainerPort defaults to 3000.
+	ContainerPort int
+	// HealthCheckPath defaults to "/health" (container and target groups).
+	HealthCheckPath string
+	// Environment adds plain variables to the container. Defaults to none.
+	Environment map[string]string
+	// Environments holds per-environment settings; an environment not listed
+	// gets every default.
+	Environments map[core.Environment]EnvironmentSettings
+	// StateKeys override the state key per environment (see stack.Project).
+	StateKeys map[core.Environment]string
+}
+
+// EnvironmentSettings are what differs between dev and production. Every
+// field's zero value means "the environment's default", listed per field.
+type EnvironmentSettings struct {
+	// CertificateARN is an ACM certificate in us-east-2 for HTTPS on 443
+	// (port 80 then redirects). Defaults to none: HTTP on port 80 only.
+	CertificateARN string
+	// AllowHTTPWithoutCertificate must be true for production to run
+	// without CertificateARN, so plain HTTP in production is a visible choice.
+	// Defaults to false. Ignored in dev.
+	AllowHTTPWithoutCertificate bool
+	// NAT defaults to networking.NatSingle in dev (one gateway, lowest cost
+	// with internet egress) and networking.NatOnePerAZ in production (egress
+	// survives an AZ outage). networking.NatNone uses VPC endpoints instead:
+	// the service then cannot reach the internet.
+	NAT networking.NatStrategy
+	// WAF defaults to on in production and off in dev.
+	WAF *bool
+	// Autoscaling defaults to on in production (1-4 tasks, target tracking on
+	// CPU and memory) and off in dev (one task).
+	Autoscaling *bool
+	// Scaling overrides the autoscaling bounds and targets; defaults to
+	// 1-4 tasks, 70% CPU, 80% memory.
+	Scaling *ecs.Autoscaling
+	// BlueGreen defaults to on in both environments: CodeDeploy blue/green
+	// with automatic rollback. Off means ECS rolling deployments with the
+	// circuit breaker.
+	BlueGreen *bool
+	// TerminationWaitMinutes is how long CodeDeploy keeps the old tasks after
+	// a successful deployment. Defaults to 5.
+	TerminationWaitMinutes *int
+	// DeletionProtection protects the load balancer from deletion. Defaults
+	// to on in production, off in dev.
+	DeletionProtection *bool
+	// GitHubEnvironment pins the deploy role to jobs in this GitHub
+	// environment. Defaults to the environment's name ("dev", "production")
+	// unless GitHubBranch is set.
+	GitHubEnvironment string
+	// GitHubBranch pins the deploy role to pushes on this branch instead.
+	// Defaults to none.
+	GitHubBranch string
+	// ImmutableTags makes the ECR repository's tags immutable. Defaults to
+	// false: the spec's deploy pushes :latest on every release.
+	ImmutableTags bool
+	// LogRetentionDays defaults to 30 in dev and 90 in production.
+	LogRetentionDays int
+}
+
+// resolved is Settings plus EnvironmentSettings for one environment, with
+// every default applied.
+type resolved struct {
+	Settings
+	env                         core.Environment
+	CertificateARN              string
+	AllowHTTPWithoutCertificate bool
+	NAT                         networking.NatStrategy
+	WAF, BlueGreen              bool
+	DeletionProtection          bool
+	Autoscaling                 *ecs.Autoscaling
+	TerminationWaitMinutes      int
+	GitHub                      githuboidc.Subject
+	ImmutableTags               bool
+	LogRetentionDays            int
+}
+
+func orDefault(v *bool, def bool) bool {
+	if v == nil {
+		return def
+	}
+	return *v
+}
+
+// resolve applies the environment's defaults.
+func (s Settings) resolve(env core.Environment) resolved {
+	e := s.Environments[env]
+	prod := env.IsProduction()
+	r := resolved{
+		Settings:                    s,
+		env:                         env,
+		CertificateARN:              e.CertificateARN,
+		AllowHTTPWithoutCertificate: e.AllowHTTPWithoutCertificate,
+		NAT:                         e.NAT,
+		WAF:                         orDefault(e.WAF, prod),
+		BlueGreen:                   orDefault(e.BlueGreen, true),
+		DeletionProtection:          orDefault(e.DeletionProtection, prod),
+		TerminationWaitMinutes:      codedeploy.DefaultTerminationWaitMinutes,
+		GitHub:                      githuboidc.Subject{Repository: s.GitHubRepository, Branch: e.GitHubBranch, Environment: e.GitHubEnvironment},
+		ImmutableTags:               e.ImmutableTags,
+		LogRetentionDays:            e.LogRetentionDays,
+	}
+	if r.NAT == "" {
+		r.NAT = networking.NatSingle
+		if prod {
+			r.NAT = networking.NatOnePerAZ
+		}
+	}
+	if orDefault(e.Autoscaling, prod) {
+		a := ecs.Autoscaling{}
+		if e.Scaling != nil {
+			a = *e.Scaling
+		}
+		r.Autoscaling = &a
+	}
+	if e.TerminationWaitMinutes != nil {
+		r.TerminationWaitMinutes = *e.TerminationWaitMinutes
+	}
+	if r.GitHub.Branch == "" && r.GitHub.Environment == "" {
+		r.GitHub.Environment = string(env)
+	}
+	if r.CPU == 0 {
+		r.CPU = ecs.DefaultCPU
+	}
+	if r.MemoryMB == 0 {
+		r.MemoryMB = ecs.DefaultMemoryMB
+	}
+	if r.ContainerPort == 0 {
+		r.ContainerPort = ecs.DefaultContainerPort
+	}
+	if r.HealthCheckPath == "" {
+		r.HealthCheckPath = ecs.DefaultHealthCheckPath
+	}
+	return r
+}
+
+// validate reports every setting a construct would refuse, before any
+// resource exists, each naming the setting.
+func (r resolved) validate(n core.Names, p core.Platform) error {
+	envField := fmt.Sprintf("Environments[%s].", r.env)
+	var errs []error
+	add := func(prefix string, err error) {
+		if err != nil {
+			errs = append(errs, prefixed(prefix, err))
+		}
+	}
+	if r.CertificateARN != "" {
+		add(envField, alb.ValidateCertificateARN("CertificateARN", r.CertificateARN, p))
+	} else if r.env.IsProduction() && !r.AllowHTTPWithoutCertificate {
+		errs = append(errs, core.Errorf(envField+"CertificateARN",
+			"set an ACM certificate ARN from "+p.Region+", or AllowHTTPWithoutCertificate: true to serve plain HTTP knowingly",
+			"production has no certificate, so it would serve plain HTTP"))
+	}
+	if r.GitHubRepository == "" {
+		errs = append(errs, core.Errorf("GitHubRepository", `set the repository whose workflows deploy, as "owner/name"`, "is empty"))
+	} else {
+		add(envField, r.GitHub.Validate("GitHub"))
+	}
+	add(envField, ecs.ValidateFargateSize(r.CPU, r.MemoryMB))
+	add("", networking.ValidatePort("ContainerPort", r.ContainerPort))
+	for _, color := range []string{"blue", "green"} {
+		add("", core.CheckLength("project name (target group "+color+")", "target group", alb.TargetGroupName(n, color), core.MaxTargetGroupName))
+	}
+	add("", core.CheckLength("project name (load balancer)", "load balancer", alb.LoadBalancerName(n), core.MaxLoadBalancerName))
+	seen := map[string]bool{}
+	for i, key := range r.Secrets {
+		add("", core.ValidateResourceName(fmt.Sprintf("Secrets[%d]", i), key))
+		if seen[key] {
+			errs = append(errs, core.Errorf(fmt.Sprintf("Secrets[%d]", i), "list each secret once", "duplicate secret %q", key))
+		}
+		seen[key] = true
+	}
+	if r.TerminationWaitMinutes < 0 || r.TerminationWaitMinutes > codedeploy.MaxTerminationWaitMinutes {
+		errs = append(errs, core.Errorf(envField+"TerminationWaitMinutes", fmt.Sprintf("use 0-%d minutes", codedeploy.MaxTerminationWaitMinutes),
+			"%d minutes is outside CodeDeploy's range", r.TerminationWaitMinutes))
+	}
+	switch r.NAT {
+	case networking.NatNone, networking.NatSingle, networking.NatOnePerAZ:
+	default:
+		errs = append(errs, core.Errorf(envField+"NAT", fmt.Sprintf("use one of %v", networking.NatStrategies), "unknown NAT strategy %q", r.NAT))
+	}
+	return core.Join(errs...)
+}
+
+// prefixed places a configuration error's field under prefix.
+func prefixed(prefix string, err error) error {
+	var ce *core.ConfigError
+	if prefix == "" || !errors.As(err, &ce) {
+		return err
+	}
+	c := *ce
+	c.Field = prefix + c.Field
+	return &c
+}
