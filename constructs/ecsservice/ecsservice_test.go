@@ -1,0 +1,95 @@
+package ecsservice
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/ecs"
+	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+)
+
+func yes() *bool { v := true; return &v }
+func no() *bool  { v := false; return &v }
+
+// TestDefaults pins the documented defaults per environment (README table).
+func TestDefaults(t *testing.T) {
+	s := Settings{GitHubRepository: "o/r"}
+	dev, prod := s.resolve(core.Dev), s.resolve(core.Production)
+	type view struct {
+		NAT                                networking.NatStrategy
+		WAF, BlueGreen, DeletionProtection bool
+		Autoscaling                        bool
+		GitHubClaim                        string
+		CPU, Memory, Port, Wait            int
+		Path                               string
+	}
+	v := func(r resolved) view {
+		return view{r.NAT, r.WAF, r.BlueGreen, r.DeletionProtection, r.Autoscaling != nil, r.GitHub.Claim(),
+			r.CPU, r.MemoryMB, r.ContainerPort, r.TerminationWaitMinutes, r.HealthCheckPath}
+	}
+	wantDev := view{networking.NatSingle, false, true, false, false, "repo:o/r:environment:dev", 512, 1024, 3000, 5, "/health"}
+	wantProd := view{networking.NatOnePerAZ, true, true, true, true, "repo:o/r:environment:production", 512, 1024, 3000, 5, "/health"}
+	if got := v(dev); got != wantDev {
+		t.Errorf("dev defaults %+v, want %+v", got, wantDev)
+	}
+	if got := v(prod); got != wantProd {
+		t.Errorf("production defaults %+v, want %+v", got, wantProd)
+	}
+
+	wait := 30
+	s.Environments = map[core.Environment]EnvironmentSettings{core.Production: {
+		NAT: networking.NatNone, WAF: no(), BlueGreen: no(), DeletionProtection: no(), Autoscaling: yes(),
+		Scaling: &ecs.Autoscaling{MaxTasks: 8}, GitHubBranch: "main", TerminationWaitMinutes: &wait,
+	}}
+	got := v(s.resolve(core.Production))
+	want := view{networking.NatNone, false, false, false, true, "repo:o/r:ref:refs/heads/main", 512, 1024, 3000, 30, "/health"}
+	if got != want {
+		t.Errorf("overridden %+v, want %+v", got, want)
+	}
+	if max := s.resolve(core.Production).Autoscaling.MaxTasks; max != 8 {
+		t.Errorf("Scaling.MaxTasks = %d", max)
+	}
+}
+
+func TestProjectRejectsBadSettings(t *testing.T) {
+	const otherRegion = "arn:aws:acm:us-east-1:427479925030:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+	tests := []struct {
+		name     string
+		project  string
+		settings Settings
+		want     []string
+	}{
+		{"certificate from another region", "api", Settings{GitHubRepository: "o/r",
+			Environments: map[core.Environment]EnvironmentSettings{core.Dev: {CertificateARN: otherRegion}, core.Production: {AllowHTTPWithoutCertificate: true}}},
+			[]string{"stack api-dev: Environments[dev].CertificateARN: certificate " + otherRegion + " is in us-east-1; the load balancer is in us-east-2"}},
+		{"production without certificate", "api", Settings{GitHubRepository: "o/r"},
+			[]string{"stack api-production: Environments[production].CertificateARN: production has no certificate, so it would serve plain HTTP; set an ACM certificate ARN from us-east-2, or AllowHTTPWithoutCertificate: true"}},
+		{"target group name over 32 characters", "customer-onboarding-api", Settings{GitHubRepository: "o/r",
+			Environments: map[core.Environment]EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}},
+			[]string{"stack customer-onboarding-api-production: ", `project name (target group green): target group name "customer-onboarding-api-production-green" is 40 characters; AWS allows at most 32; shorten the project or resource name by 8 characters`}},
+		{"unsupported CPU/memory pair", "api", Settings{GitHubRepository: "o/r", CPU: 1024, MemoryMB: 1024,
+			Environments: map[core.Environment]EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}},
+			[]string{"stack api-dev: Environments[dev].MemoryMB: 1024 MB is not a Fargate memory size for 1024 CPU units; with 1024 CPU units use 2048-8192 MB in 1024 MB steps"}},
+		{"port out of range", "api", Settings{GitHubRepository: "o/r", ContainerPort: 65536,
+			Environments: map[core.Environment]EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}},
+			[]string{"stack api-dev: ContainerPort: port 65536 is out of range; use a port between 1 and 65535"}},
+		{"no GitHub repository", "api", Settings{Environments: map[core.Environment]EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}},
+			[]string{`stack api-dev: GitHubRepository: is empty; set the repository whose workflows deploy, as "owner/name"`}},
+		{"unknown NAT and bad secret", "api", Settings{GitHubRepository: "o/r", Secrets: []string{"API_KEY"},
+			Environments: map[core.Environment]EnvironmentSettings{core.Dev: {NAT: "two"}, core.Production: {AllowHTTPWithoutCertificate: true}}},
+			[]string{`Environments[dev].NAT: unknown NAT strategy "two"; use one of [none single one-per-az]`, `Secrets[0]: "API_KEY" is not a valid name`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := synthtest.SynthProjects(t, []stack.Project{Project(tt.project, tt.settings)}, "")
+			for _, want := range tt.want {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("error = %v\nwant %q", err, want)
+				}
+			}
+		})
+	}
+}
