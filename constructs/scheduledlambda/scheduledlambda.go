@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/infraci"
 	"github.com/fractallabsdev/talkwise-infra/constructs/lambda"
 	"github.com/fractallabsdev/talkwise-infra/constructs/scheduler"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ssm"
@@ -49,6 +50,11 @@ type Settings struct {
 	LogRetentionDays int
 	// StateKeys override the state key per environment (see stack.Project).
 	StateKeys map[core.Environment]string
+	// InfraRepository is the GitHub repository ("owner/name") whose
+	// infrastructure workflow plans and applies the stack through the role
+	// <project>-<env>-github-actions (constructs/infraci). Defaults to
+	// infraci.DefaultRepository, this repository.
+	InfraRepository string
 }
 
 // Project returns the stack.Project of a scheduled-Lambda project.
@@ -127,7 +133,13 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 			Names: n, Platform: s.Platform, Schedules: schedules, Targets: targets,
 			DeadLetterQueue: settings.DeadLetterQueue,
 		})
+		ci := infraci.NewRole(s.Scope, "GitHubActions", &infraci.RoleProps{
+			Names: n, Platform: s.Platform, StateKey: s.StateKey, Repository: settings.InfraRepository,
+		})
 		outputs(s, targets)
+		cdktf.NewTerraformOutput(s.Scope, jsii.String("github_actions_role_arn"), &cdktf.TerraformOutputConfig{
+			Value: ci.Arn(), Description: jsii.String("Role the infrastructure workflow assumes to plan and apply this stack"),
+		})
 		return nil
 	}, nil
 }

@@ -1,0 +1,145 @@
+// Package infraci is the role this repository's infrastructure workflow
+// (.github/workflows/infrastructure.yml) assumes to plan and apply one
+// scheduled-Lambda stack: {project}-{env}-github-actions, the name the spec's
+// workflow snippet uses. It trusts only jobs of the infrastructure repository
+// running in the GitHub environment of the stack's name (dev, production), so
+// the environment's protection rules guard it, and it may touch only the
+// stack's own state and the resources named {project}-{env}-*.
+//
+// A stack cannot create the role it needs to be applied with, so the first
+// apply of a new project is made by hand (`make deploy e=dev`, as before);
+// CI applies it from then on. The role may not change its own policies or
+// trust: such a change, too, is applied by hand.
+package infraci
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/githuboidc"
+	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
+	"github.com/fractallabsdev/talkwise-infra/constructs/platform"
+)
+
+// DefaultRepository is this repository on GitHub, whose workflow assumes the role.
+const DefaultRepository = "FractalLabsDev/talkwise-infra"
+
+// RoleProps configure the role.
+type RoleProps struct {
+	Names    core.Names
+	Platform core.Platform
+	// StateKey is the S3 key of the stack's state. Required.
+	StateKey string
+	// Repository is the GitHub repository ("owner/name") whose workflow may
+	// assume the role. Defaults to DefaultRepository.
+	Repository string
+}
+
+func (p *RoleProps) applyDefaults() {
+	if p.Repository == "" {
+		p.Repository = DefaultRepository
+	}
+}
+
+// Subject is who may assume the role: the repository's jobs in the GitHub
+// environment named like the stack's environment.
+func (p *RoleProps) Subject() githuboidc.Subject {
+	return githuboidc.Subject{Repository: p.Repository, Environment: string(p.Names.Environment)}
+}
+
+func (p *RoleProps) validate() error {
+	errs := []error{p.Subject().Validate("InfraRepository"),
+		core.CheckLength("project name", "IAM role", githuboidc.RoleName(p.Names), core.MaxIAMRoleName)}
+	if p.StateKey == "" {
+		errs = append(errs, fmt.Errorf("infraci.RoleProps: StateKey is required"))
+	}
+	return core.Join(errs...)
+}
+
+// Role is the infrastructure workflow's role for one stack.
+type Role struct {
+	*iam.Role
+}
+
+// NewRole creates the role with the trust and the permissions described in
+// the package comment. The account's GitHub OIDC provider is referred to by
+// its ARN (it lives in the platform stack), not looked up: listing providers
+// cannot be scoped to a resource.
+func NewRole(scope constructs.Construct, id string, props *RoleProps) *Role {
+	p := *props
+	p.applyDefaults()
+	if err := p.validate(); err != nil {
+		panic(err)
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	name := githuboidc.RoleName(p.Names)
+	role := iam.NewRole(c, "Role", &iam.RoleProps{
+		Name:        name,
+		Description: "Infrastructure CI (plan and apply) of " + p.Names.Prefix() + " from " + p.Subject().Claim(),
+		Trust:       []iam.Statement{githuboidc.Trust(platform.GitHubOIDCProviderARN(p.Platform.AccountID), p.Subject())},
+	})
+	role.AddToPolicy(ScheduledLambdaStatements(p.Names, p.Platform, p.StateKey)...)
+	return &Role{Role: role}
+}
+
+// ScheduledLambdaStatements are what Terraform needs to plan and apply a
+// scheduled-Lambda stack (constructs/scheduledlambda): its state and lock,
+// and the functions, roles, log groups, schedules, dead-letter queue and
+// parameters named for the project and environment, plus a Deny that keeps
+// the role from widening its own permissions or trust.
+func ScheduledLambdaStatements(n core.Names, p core.Platform, stateKey string) []iam.Statement {
+	prefix := n.Prefix() // "<project>-<env>"
+	arn := func(service, resource string) string {
+		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, p.Region, p.AccountID, resource)
+	}
+	roles := fmt.Sprintf("arn:aws:iam::%s:role/%s-*", p.AccountID, prefix)
+	self := fmt.Sprintf("arn:aws:iam::%s:role/%s", p.AccountID, githuboidc.RoleName(n))
+	return []iam.Statement{
+		iam.Allow("State", []string{"s3:GetObject", "s3:PutObject"}, fmt.Sprintf("arn:aws:s3:::%s/%s", p.StateBucket, stateKey)),
+		{Sid: "ListState", Effect: "Allow", Actions: []string{"s3:ListBucket"},
+			Resources: []string{"arn:aws:s3:::" + p.StateBucket},
+			Condition: map[string]map[string]any{"StringEquals": {"s3:prefix": stateKey}}},
+		// The S3 backend's lock item is "<bucket>/<key>", its checksum "<bucket>/<key>-md5".
+		{Sid: "Lock", Effect: "Allow", Actions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"},
+			Resources: []string{arn("dynamodb", "table/"+p.LockTable)},
+			Condition: map[string]map[string]any{"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": []string{
+				p.StateBucket + "/" + stateKey, p.StateBucket + "/" + stateKey + "-md5"}}}},
+		iam.Allow("Functions", []string{
+			"lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
+			"lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionConcurrency", "lambda:GetFunctionRecursionConfig",
+			"lambda:GetRuntimeManagementConfig", "lambda:ListVersionsByFunction", "lambda:ListTags",
+			"lambda:TagResource", "lambda:UntagResource", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
+		}, arn("lambda", "function:"+prefix+"-*")),
+		iam.Allow("Roles", []string{
+			"iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
+			"iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags",
+			"iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies",
+			"iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
+		}, roles),
+		{Sid: "PassRoles", Effect: "Allow", Actions: []string{"iam:PassRole"}, Resources: []string{roles},
+			Condition: map[string]map[string]any{"StringEquals": {"iam:PassedToService": []string{"lambda.amazonaws.com", "scheduler.amazonaws.com"}}}},
+		iam.Allow("LogGroups", []string{
+			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
+			"logs:ListTagsForResource", "logs:ListTagsLogGroup", "logs:TagResource", "logs:UntagResource",
+		}, arn("logs", "log-group:/aws/lambda/"+prefix+"-*")),
+		iam.Allow("DescribeLogGroups", []string{"logs:DescribeLogGroups"}, "*"),
+		iam.Allow("Schedules", []string{
+			"scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule",
+		}, arn("scheduler", "schedule/default/"+prefix+"-*")),
+		iam.Allow("DeadLetterQueue", []string{
+			"sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:GetQueueUrl",
+			"sqs:ListQueueTags", "sqs:TagQueue", "sqs:UntagQueue",
+		}, arn("sqs", prefix+"-*")),
+		// String parameters are read at plan time and injected; SecureStrings
+		// are read by the functions at run time, never by Terraform.
+		iam.Allow("Parameters", []string{"ssm:GetParameter"}, arn("ssm", fmt.Sprintf("parameter/%s/%s/*", n.Project, n.Environment))),
+		{Sid: "NotItself", Effect: "Deny", Actions: []string{
+			"iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+			"iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
+			"iam:TagRole", "iam:UntagRole",
+		}, Resources: []string{self}},
+	}
+}
