@@ -190,6 +190,8 @@ func TestRukSchedulerDevFixtureIsFullyMatched(t *testing.T) {
 			`module.scheduler.aws_iam_role.scheduler[0]`:                            "Schedules/Role/Resource",
 			`module.scheduler.aws_iam_role_policy.scheduler[0]`:                     "Schedules/Role/Policy",
 			`module.scheduler.aws_scheduler_schedule.this["dispatch-due-messages"]`: "Schedules/Schedule-dispatch-due-messages",
+			`module.github_oidc.aws_iam_role.github_actions`:                        "GitHubActions/Role/Resource",
+			`module.github_oidc.aws_iam_role_policy.github_actions`:                 "GitHubActions/Role/Policy",
 		},
 		stateOnly: []string{`module.lambda["message-hub-dispatch"].null_resource.build`},
 	})
@@ -328,4 +330,85 @@ func addResource(t *testing.T, fixture, resource string) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// agentFactoryMoves is where each resource of the HCL agent-factory lands,
+// by construct path, in env.
+func agentFactoryMoves(env core.Environment) map[string]string {
+	want := map[string]string{
+		`module.networking.aws_vpc.this`:                                             "Network/Resource",
+		`module.networking.aws_internet_gateway.this`:                                "Network/InternetGateway",
+		`module.networking.aws_subnet.public[0]`:                                     "Network/PublicSubnet0",
+		`module.networking.aws_subnet.public[1]`:                                     "Network/PublicSubnet1",
+		`module.networking.aws_subnet.private[0]`:                                    "Network/PrivateSubnet0",
+		`module.networking.aws_subnet.private[1]`:                                    "Network/PrivateSubnet1",
+		`module.networking.aws_route_table.public`:                                   "Network/PublicRoutes",
+		`module.networking.aws_route.public_internet`:                                "Network/PublicDefaultRoute",
+		`module.networking.aws_route_table_association.public[0]`:                    "Network/PublicSubnet0Routes",
+		`module.networking.aws_route_table_association.public[1]`:                    "Network/PublicSubnet1Routes",
+		`module.networking.aws_route_table.private[0]`:                               "Network/PrivateRoutes0",
+		`module.networking.aws_route_table.private[1]`:                               "Network/PrivateRoutes1",
+		`module.networking.aws_route.private_nat[0]`:                                 "Network/PrivateDefaultRoute0",
+		`module.networking.aws_route.private_nat[1]`:                                 "Network/PrivateDefaultRoute1",
+		`module.networking.aws_route_table_association.private[0]`:                   "Network/PrivateSubnet0Routes",
+		`module.networking.aws_route_table_association.private[1]`:                   "Network/PrivateSubnet1Routes",
+		`module.networking.aws_eip.nat[0]`:                                           "Network/NatIp0",
+		`module.networking.aws_nat_gateway.this[0]`:                                  "Network/Nat0",
+		`module.networking.aws_vpc_endpoint.s3`:                                      "Network/S3Endpoint",
+		`module.networking.aws_security_group.alb`:                                   "Network/AlbSecurityGroup/Resource",
+		`module.networking.aws_security_group.ecs`:                                   "Network/ServiceSecurityGroup/Resource",
+		`module.networking.aws_vpc_security_group_ingress_rule.alb_ingress["http"]`:  "Network/AlbSecurityGroup/HttpIn",
+		`module.networking.aws_vpc_security_group_ingress_rule.alb_ingress["https"]`: "Network/AlbSecurityGroup/HttpsIn",
+		`module.networking.aws_vpc_security_group_egress_rule.alb_egress`:            "Network/AlbSecurityGroup/AllOut",
+		`module.networking.aws_vpc_security_group_ingress_rule.ecs_ingress`:          "Network/ServiceSecurityGroup/FromAlb",
+		`module.networking.aws_vpc_security_group_egress_rule.ecs_egress`:            "Network/ServiceSecurityGroup/AllOut",
+		`module.networking.aws_cloudwatch_log_group.flow_logs`:                       "Network/FlowLogs/Logs/Resource",
+		`module.networking.aws_iam_role.flow_logs`:                                   "Network/FlowLogs/Role/Resource",
+		`module.networking.aws_iam_role_policy.flow_logs`:                            "Network/FlowLogs/Role/Policy",
+		`module.networking.aws_flow_log.this`:                                        "Network/FlowLogs/Resource",
+		`module.ecr.aws_ecr_repository.this`:                                         "Images/Resource",
+		`module.ecr.aws_ecr_lifecycle_policy.this`:                                   "Images/Lifecycle",
+		`module.secrets.aws_secretsmanager_secret.this["anthropic-api-key"]`:         "Secret-anthropic-api-key/Resource",
+		`module.secrets.aws_secretsmanager_secret.this["github-access-token"]`:       "Secret-github-access-token/Resource",
+		`module.alb.aws_lb.this`:                                                     "LoadBalancer/Resource",
+		`module.alb.aws_lb_listener.http`:                                            "LoadBalancer/Http",
+		`module.alb.aws_lb_target_group.this["blue"]`:                                "LoadBalancer/Blue",
+		`module.alb.aws_lb_target_group.this["green"]`:                               "LoadBalancer/Green",
+		`module.ecs.aws_ecs_cluster.this`:                                            "Cluster/Resource",
+		`module.ecs.aws_cloudwatch_log_group.this`:                                   "Service/Logs/Resource",
+		`module.ecs.aws_iam_role.execution`:                                          "Service/ExecutionRole/Resource",
+		`module.ecs.aws_iam_role_policy.execution`:                                   "Service/ExecutionRole/Policy",
+		`module.ecs.aws_iam_role.task`:                                               "Service/TaskRole/Resource",
+		`module.ecs.aws_iam_role_policy.task`:                                        "Service/TaskRole/Policy",
+		`module.ecs.aws_ecs_task_definition.this`:                                    "Service/TaskDefinition",
+		`module.ecs.aws_ecs_service.this`:                                            "Service/Resource",
+		`module.codedeploy.aws_codedeploy_app.this`:                                  "Deployments/Application",
+		`module.codedeploy.aws_codedeploy_deployment_group.this`:                     "Deployments/Resource",
+		`module.codedeploy.aws_iam_role.codedeploy`:                                  "Deployments/Role/Resource",
+		`module.codedeploy.aws_iam_role_policy_attachment.codedeploy`:                "Deployments/Role/Managed0",
+		`module.github_oidc.aws_iam_role.github_actions`:                             "GitHubActions/Role/Resource",
+		`module.github_oidc.aws_iam_role_policy.github_actions`:                      "GitHubActions/Role/Policy",
+	}
+	if env == core.Production {
+		for k, v := range map[string]string{
+			`module.networking.aws_eip.nat[1]`:                 "Network/NatIp1",
+			`module.networking.aws_nat_gateway.this[1]`:        "Network/Nat1",
+			`module.ecs.aws_appautoscaling_target.this[0]`:     "Service/ScalingTarget",
+			`module.ecs.aws_appautoscaling_policy.cpu[0]`:      "Service/CpuScaling",
+			`module.ecs.aws_appautoscaling_policy.memory[0]`:   "Service/MemoryScaling",
+			`module.waf[0].aws_wafv2_web_acl.this`:             "Firewall/Resource",
+			`module.waf[0].aws_wafv2_web_acl_association.this`: "Firewall/Association",
+		} {
+			want[k] = v
+		}
+	}
+	return want
+}
+
+func TestAgentFactoryFixturesAreFullyMatched(t *testing.T) {
+	for _, env := range []core.Environment{core.Dev, core.Production} {
+		t.Run(string(env), func(t *testing.T) {
+			checkFixture(t, fixtureCase{project: "agent-factory", env: env, want: agentFactoryMoves(env)})
+		})
+	}
 }

@@ -27,6 +27,8 @@ func TestBothStateFormatsReadTheSame(t *testing.T) {
 		return out
 	}
 	want := []string{
+		`module.github_oidc.aws_iam_role.github_actions`,
+		`module.github_oidc.aws_iam_role_policy.github_actions`,
 		`module.iam.aws_iam_role.lambda["message-hub-dispatch"]`,
 		`module.iam.aws_iam_role_policy.lambda["message-hub-dispatch"]`,
 		`module.lambda["message-hub-dispatch"].aws_cloudwatch_log_group.this`,

@@ -53,10 +53,9 @@ const provider = "registry.terraform.io/hashicorp/aws"
 
 func main() {
 	fixtures := map[string][]res{
-		"ruk-scheduler-dev": rukSchedulerDev(),
-	}
-	if af := agentFactoryDev(); af != nil {
-		fixtures["agent-factory-dev"] = af
+		"ruk-scheduler-dev":        rukSchedulerDev(),
+		"agent-factory-dev":        agentFactory("dev"),
+		"agent-factory-production": agentFactory("production"),
 	}
 	for name, rs := range fixtures {
 		write(name+".show.json", showJSON(rs))

@@ -14,7 +14,8 @@ func policyJSON(doc any) string {
 // module.lambda (for_each over functions: function, log group, build
 // trigger), module.iam (execution roles per function), module.scheduler
 // (one role, counted, and a schedule per entry of schedules.yaml) and
-// module.ssm (parameters read as data sources).
+// module.ssm (parameters read as data sources) and module.github_oidc (the
+// role CI assumes).
 func rukSchedulerDev() []res {
 	const p, e = "ruk-scheduler", "dev"
 	fn := "ruk-scheduler-dev-message-hub-dispatch"
@@ -25,6 +26,7 @@ func rukSchedulerDev() []res {
 	logGroup := "/aws/lambda/" + fn
 	logArn := "arn:aws:logs:us-east-2:" + account + ":log-group:" + logGroup
 	lambdaMod := `module.lambda["message-hub-dispatch"]`
+	ghRole := "ruk-scheduler-dev-github-actions"
 	trust := func(service string) string {
 		return policyJSON(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
 			"Effect": "Allow", "Principal": map[string]any{"Service": service}, "Action": "sts:AssumeRole"}}})
@@ -125,6 +127,24 @@ func rukSchedulerDev() []res {
 				"kinesis_parameters": []any{}, "sagemaker_pipeline_parameters": []any{}, "sqs_parameters": []any{},
 			}},
 		}},
+		{module: "module.github_oidc", mode: "managed", typ: "aws_iam_role", name: "github_actions", values: withTags(map[string]any{
+			"arn": "arn:aws:iam::" + account + ":role/" + ghRole, "id": ghRole, "name": ghRole, "name_prefix": "", "path": "/",
+			"unique_id": "AROAWEXAMPLE0GITHUB", "max_session_duration": 3600, "force_detach_policies": false,
+			"description": "Infrastructure CI (plan and apply) of ruk-scheduler-dev from repo:FractalLabsDev/talkwise-infra:environment:dev",
+			"assume_role_policy": policyJSON(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+				"Effect": "Allow", "Principal": map[string]any{"Federated": "arn:aws:iam::" + account + ":oidc-provider/token.actions.githubusercontent.com"},
+				"Action": "sts:AssumeRoleWithWebIdentity",
+				"Condition": map[string]any{"StringEquals": map[string]any{
+					"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+					"token.actions.githubusercontent.com:sub": "repo:FractalLabsDev/talkwise-infra:environment:dev"}}}}}),
+			"managed_policy_arns": []any{}, "permissions_boundary": "", "create_date": "2026-01-14T10:21:58Z",
+		}, p, e, nil)},
+		{module: "module.github_oidc", mode: "managed", typ: "aws_iam_role_policy", name: "github_actions", values: map[string]any{
+			"id": ghRole + ":" + ghRole, "name": ghRole, "name_prefix": "", "role": ghRole,
+			"policy": policyJSON(map[string]any{"Version": "2012-10-17", "Statement": []any{
+				map[string]any{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": "arn:aws:lambda:us-east-2:" + account + ":function:ruk-scheduler-dev-*"},
+			}}),
+		}},
 		{module: "module.ssm", mode: "data", typ: "aws_ssm_parameter", name: "this", index: "message-hub-url", values: map[string]any{
 			"arn": "arn:aws:ssm:us-east-2:" + account + ":parameter/ruk-scheduler/dev/message-hub-url",
 			"id":  "/ruk-scheduler/dev/message-hub-url", "name": "/ruk-scheduler/dev/message-hub-url",
@@ -136,6 +156,3 @@ func rukSchedulerDev() []res {
 		}},
 	}
 }
-
-// agentFactoryDev is filled in once the agent-factory stack exists.
-func agentFactoryDev() []res { return nil }
