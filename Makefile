@@ -52,8 +52,22 @@ help:
 	@echo "new project: make new name=<project> pattern=lambda|ecs"
 	@echo "projects: $(PROJECTS)"
 
-synth: node
-	$(SYNTH)
+# make synth skips synthesis while $(OUTDIR) still matches every input (Go
+# sources, go.mod/go.sum, YAML, Lambda sources and lockfiles, cdktf.json: the
+# content fingerprint of constructs/fingerprint, stored in the output).
+# FORCE=1 synthesizes anyway. The check is a small binary built once into
+# .tools/, so a no-op costs milliseconds instead of the Go build and the jsii
+# start-up.
+SYNTH_CHECK := $(TOOLS_DIR)/synthcheck
+$(SYNTH_CHECK): $(wildcard constructs/fingerprint/*.go constructs/fingerprint/synthcheck/*.go) go.mod
+	@$(GO) build -o $@ ./constructs/fingerprint/synthcheck
+
+synth: node $(SYNTH_CHECK)
+ifeq ($(FORCE),)
+	@CDKTF_OUTDIR=$(OUTDIR) $(SYNTH_CHECK) || { echo "$(SYNTH)"; CDKTF_OUTDIR=$(OUTDIR) $(SYNTH); }
+else
+	CDKTF_OUTDIR=$(OUTDIR) $(SYNTH)
+endif
 
 test: node lambdas/node_modules/.package-lock.json
 	$(GO) test ./...
@@ -153,3 +167,12 @@ scan: synth $(TRIVY)
 	  --severity $(SCAN_SEVERITY) --exit-code 1 $(OUTDIR)/stacks \
 	  || { echo "scan: $(SCAN_SEVERITY) findings above; fix them, or accept one in .trivyignore.yaml with the reason it is right by design"; exit 1; }
 	@echo "scan: no $(SCAN_SEVERITY) findings beyond those accepted in .trivyignore.yaml"
+
+# --- Benchmark ---------------------------------------------------------------
+# make bench [BENCH_ARGS="-n 5 -projects 50"]: times the floor (jsii start-up
+# with the AWS provider), a full synth, bundling, a no-op make synth and a
+# generated 100-stack case, each with its ratio to the floor; works on
+# temporary copies (docs/performance.md).
+.PHONY: bench
+bench: node
+	$(APP) bench $(BENCH_ARGS)

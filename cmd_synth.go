@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/fractallabsdev/talkwise-infra/constructs/fingerprint"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
@@ -12,7 +13,14 @@ func init() {
 	register("synth", command{
 		usage: "[STACK...]  synthesize every stack (or the named ones) into cdktf.out/, all or nothing",
 		run: func(args []string, stdout, stderr io.Writer) error {
-			names, err := stack.Synth(projects.All(), stack.Options{Only: args})
+			// Fingerprint the inputs before reading any of them: a file
+			// edited mid-run then differs from the fingerprint, and the next
+			// `make synth` runs again instead of trusting mixed output.
+			inputs, err := fingerprint.Inputs(".", stack.DefaultOutdir(), args)
+			if err != nil {
+				return err
+			}
+			names, err := stack.Synth(projects.All(), stack.Options{Only: args, BeforeSwap: inputs.Seal})
 			if err != nil {
 				return fmt.Errorf("%w\nnothing was written; the previous cdktf.out is unchanged", err)
 			}
