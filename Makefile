@@ -93,6 +93,17 @@ new:
 	@test -n "$(pattern)" || { echo "pattern=lambda|ecs is required, e.g. make new name=$(name) pattern=lambda"; exit 2; }
 	$(APP) new -pattern=$(pattern) $(if $(task),-task=$(task)) $(if $(repo),-repo=$(repo)) $(if $(out),-out=$(out)) $(name)
 
+# --- Migrating from the HCL layout -------------------------------------------
+# make migrate p=<project> e=<env> state=<file> matches the old deployment's
+# state (`terraform show -json` output or a `terraform state pull` file) to the
+# stack and writes projects/<project>/migrations/<env>.yaml, which synthesis
+# turns into moved and import blocks. It exits non-zero while anything is
+# unmatched and not accepted (docs/migrating-from-hcl.md).
+.PHONY: migrate
+migrate: node
+	@test -n "$(p)" -a -n "$(e)" -a -n "$(state)" || { echo "usage: make migrate p=<project> e=<dev|production> state=<file> (see docs/migrating-from-hcl.md)"; exit 2; }
+	$(APP) migrate -p $(p) -e $(e) -state $(state)
+
 # --- Per stack ---------------------------------------------------------------
 STACK_GOALS := init plan deploy logs destroy
 ifneq ($(filter $(STACK_GOALS),$(MAKECMDGOALS)),)
