@@ -105,13 +105,28 @@ migrate: node
 	$(APP) migrate -p $(p) -e $(e) -state $(state)
 
 # --- Per stack ---------------------------------------------------------------
-STACK_GOALS := init plan deploy logs destroy
+# Account-wide stacks exist once, without an environment: `make plan p=platform`
+# (docs/platform.md). `bootstrap=1` synthesizes the platform stack with local
+# state for an account whose state bucket does not exist yet.
+ACCOUNT_STACKS := platform
+ifeq ($(bootstrap),1)
+export TALKWISE_PLATFORM_BOOTSTRAP := 1
+endif
+STACK_GOALS := init plan deploy logs destroy graph
 ifneq ($(filter $(STACK_GOALS),$(MAKECMDGOALS)),)
 ifeq ($(p),)
-$(error p=<project> is required, e.g. make $(firstword $(MAKECMDGOALS)) p=$(firstword $(PROJECTS)) e=dev; projects: $(PROJECTS))
+$(error p=<project> is required, e.g. make $(firstword $(MAKECMDGOALS)) p=$(firstword $(PROJECTS)) e=dev; projects: $(PROJECTS); account-wide: $(ACCOUNT_STACKS))
 endif
+ifneq ($(filter $(p),$(ACCOUNT_STACKS)),)
+ifneq ($(e),)
+$(error $(p) is account-wide and has no environment: drop e=$(e))
+endif
+ifneq ($(filter destroy,$(MAKECMDGOALS)),)
+$(error refusing to destroy $(p): it holds the state of every stack and the account's GitHub OIDC provider; see docs/platform.md)
+endif
+else
 ifeq ($(filter $(p),$(PROJECTS)),)
-$(error unknown project '$(p)': use one of $(PROJECTS))
+$(error unknown project '$(p)': use one of $(PROJECTS) $(ACCOUNT_STACKS))
 endif
 ifeq ($(e),)
 $(error e=<environment> is required: use e=dev or e=production)
@@ -120,8 +135,9 @@ ifeq ($(filter $(e),$(ENVIRONMENTS)),)
 $(error unknown environment '$(e)': use e=dev or e=production)
 endif
 endif
+endif
 
-STACK     := $(p)-$(e)
+STACK     := $(if $(filter $(p),$(ACCOUNT_STACKS)),$(p),$(p)-$(e))
 STACK_DIR := $(OUTDIR)/stacks/$(STACK)
 TF        := $(TERRAFORM) -chdir=$(STACK_DIR)
 # Initialize only when needed: synthesis keeps .terraform across runs.
@@ -148,6 +164,25 @@ logs: synth
 	@groups="$$(CDKTF_OUTDIR=$(OUTDIR) $(APP) loggroups $(STACK))" || exit 1; \
 	test -n "$$groups" || { echo "$(STACK) has no log groups"; exit 1; }; \
 	for g in $$groups; do echo "tailing $$g"; $(AWS) logs tail "$$g" --follow --region $(REGION) & done; wait
+
+# --- Cost estimate and picture -----------------------------------------------
+# make cost e=<env> [p=<project>] [COST_FLAGS="-nat-gb 100 -lambda-duration 3s"]:
+# monthly estimate of the synthesized stacks (README "Cost estimate").
+.PHONY: cost graph
+cost: synth
+	@CDKTF_OUTDIR=$(OUTDIR) $(APP) cost $(if $(e),-env $(e)) $(if $(p),-project $(p)) $(COST_FLAGS)
+
+# make graph p=<project> e=<env>: SVG of the stack's resources and references,
+# boxed by construct, in $(GRAPH_DIR)/<stack>.svg (README "Stack pictures").
+# Beside cdktf.out, not in it: synthesis fingerprints every file it holds.
+DOT       ?= dot
+GRAPH_DIR ?= $(OUTDIR)-graphs
+graph: synth
+	@command -v $(DOT) >/dev/null || { echo "make graph needs Graphviz's dot: apt-get update && apt-get install -y graphviz (as root)"; exit 1; }
+	@mkdir -p $(GRAPH_DIR)
+	CDKTF_OUTDIR=$(OUTDIR) $(APP) graph -o $(GRAPH_DIR)/$(STACK).dot $(STACK)
+	$(DOT) -Tsvg $(GRAPH_DIR)/$(STACK).dot -o $(GRAPH_DIR)/$(STACK).svg
+	@echo "wrote $(GRAPH_DIR)/$(STACK).svg"
 
 # --- Security scan -----------------------------------------------------------
 # Trivy scans every synthesized stack offline with the checks built into its

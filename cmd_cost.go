@@ -92,6 +92,9 @@ func costStacks(all []stack.Project, env, project string) ([]string, error) {
 			out = append(out, want)
 		}
 	}
+	if project != "" && len(out) == 0 {
+		return nil, core.Errorf("e", "run `go run . list` for the stacks", "project %s has no %s stack", project, env)
+	}
 	return out, nil
 }
 
