@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 )
@@ -328,10 +329,25 @@ func yamlError(file string, err error) error {
 				ce.Problem = fmt.Sprintf("%q is not a %s", ye.GetToken().Value, friendlyType(m[1]))
 			}
 			ce.Fix = "check the value's type: names are strings, enabled is true/false, environments is a list, input is a mapping"
+		case strings.Contains(msg, "was used where"):
+			// A mapping or sequence where the other belongs: name the key.
+			if key := keyOf(ye.GetToken()); key != "" {
+				ce.Field = key
+			}
+			ce.Fix = "check the value's type: schedules and environments are lists, input and retry are mappings"
 		default:
 			ce.Fix = "fix the YAML syntax"
 		}
 		return ce
 	}
 	return &core.ConfigError{File: file, Problem: err.Error(), Fix: "fix the YAML syntax"}
+}
+
+// keyOf returns the mapping key a value token belongs to ("environments" for
+// the "{" of `environments: {dev: true}`), or "".
+func keyOf(tk *token.Token) string {
+	if tk == nil || tk.Prev == nil || tk.Prev.Type != token.MappingValueType || tk.Prev.Prev == nil {
+		return ""
+	}
+	return tk.Prev.Prev.Value
 }

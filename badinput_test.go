@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/scheduledlambda"
+	"github.com/fractallabsdev/talkwise-infra/constructs/scheduler"
+	"github.com/fractallabsdev/talkwise-infra/constructs/ssm"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+)
+
+// Issue 4's broad bad-input table: malformed schedules.yaml files go through
+// the app's run() on a temporary copy of projects/ and lambdas/; malformed
+// project settings (Go values) go through stack.Synth, the function run's
+// synth command calls, against the same copy. Every case must give an error
+// naming the file or setting and the fix, a non-zero exit, and leave the
+// previous cdktf.out byte for byte as it was.
+func TestBadInputBroadly(t *testing.T) {
+	repo, _ := os.Getwd()
+	work := t.TempDir()
+	copyTree(t, repo, work, "projects", "lambdas")
+	t.Chdir(work)
+	t.Setenv("CDKTF_OUTDIR", "")
+
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"synth"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("clean synth exited %d:\n%s", code, stderr.String())
+	}
+	previous := snapshot(t, "cdktf.out")
+	unchanged := func(t *testing.T) {
+		t.Helper()
+		after := snapshot(t, "cdktf.out")
+		if len(after) != len(previous) {
+			t.Fatalf("cdktf.out changed: %d files, was %d", len(after), len(previous))
+		}
+		for p, content := range previous {
+			if after[p] != content {
+				t.Errorf("%s changed", p)
+			}
+		}
+		if left, _ := filepath.Glob(".cdktf.out.staging-*"); len(left) > 0 {
+			t.Errorf("staging folders left behind: %v", left)
+		}
+	}
+
+	const sched = "projects/project-x/schedules.yaml"
+	entry := "schedules:\n  - name: job\n    lambda_name: project-x-task\n"
+	yamlCases := []struct {
+		name    string
+		content string
+		expect  []string
+	}{
+		{"wrong type: enabled is a string", entry + "    schedule_type: hourly\n    enabled: \"sometimes\"\n",
+			[]string{sched + ":5", "enabled"}},
+		{"wrong type: environments is a mapping", entry + "    schedule_type: hourly\n    environments: {dev: true}\n",
+			[]string{sched + ":5: environments", "lists"}},
+		{"wrong type: schedules is a mapping", "schedules:\n  job: {lambda_name: project-x-task}\n",
+			[]string{sched + ":2", "schedules"}},
+		{"unknown top-level key", "schedule:\n  - name: job\n", []string{sched + ":1", `unknown field "schedule"`}},
+		{"unknown key in retry", entry + "    schedule_type: hourly\n    retry: {attempts: 3}\n",
+			[]string{sched + ":5", `unknown field "attempts"`}},
+		{"empty name", "schedules:\n  - name: \"\"\n    lambda_name: project-x-task\n    schedule_type: hourly\n",
+			[]string{sched + ":2: schedules[0].name", "is empty", "name each schedule"}},
+		{"name with capitals and spaces", "schedules:\n  - name: Daily Job\n    lambda_name: project-x-task\n    schedule_type: daily\n",
+			[]string{sched + ":2: schedules[0].name", `"Daily Job"`}},
+		{"missing lambda_name", "schedules:\n  - name: job\n    schedule_type: hourly\n",
+			[]string{sched, "lambda_name is missing", "project-x-task"}},
+		{"no schedule at all", entry, []string{sched, "set schedule_type", "or cron, or rate"}},
+		{"schedule_type and cron both set", entry + "    schedule_type: daily\n    cron: \"0 9 * * ? *\"\n",
+			[]string{sched, "exactly one of schedule_type, cron and rate"}},
+		{"cron with five fields", entry + "    cron: \"0 9 * * ?\"\n", []string{sched + ":4: schedules[0].cron", "6"}},
+		{"cron minute out of range", entry + "    cron: \"61 9 * * ? *\"\n", []string{sched + ":4: schedules[0].cron", "61"}},
+		{"rate with a bad unit", entry + "    rate: \"5 fortnights\"\n", []string{sched + ":4: schedules[0].rate"}},
+		{"rate of zero", entry + "    rate: \"0 minutes\"\n", []string{sched + ":4: schedules[0].rate"}},
+		{"timezone that is an abbreviation", entry + "    schedule_type: daily\n    timezone: Mars/Olympus_Mons\n",
+			[]string{sched + ":5: schedules[0].timezone", "IANA"}},
+		{"testing-only schedule in production", entry + "    schedule_type: every_5_min\n    environments: [dev, production]\n",
+			[]string{sched, "every_5_min", "production"}},
+		{"unknown environment", entry + "    schedule_type: hourly\n    environments: [staging]\n",
+			[]string{sched + ":5: schedules[0].environments", `unknown environment "staging"`, "dev, production"}},
+		{"retry attempts out of range", entry + "    schedule_type: hourly\n    retry: {maximum_attempts: 500}\n",
+			[]string{sched, "schedules[0].retry", "0-185"}},
+		{"input is a list", entry + "    schedule_type: hourly\n    input: [1, 2]\n", []string{sched + ":5: input", "mappings"}},
+		{"duplicate name", entry + "    schedule_type: hourly\n  - name: job\n    lambda_name: project-x-task\n    schedule_type: daily\n",
+			[]string{sched + ":5: schedules[1].name", "duplicate schedule name"}},
+		{"schedule name too long for AWS", "schedules:\n  - name: " + strings.Repeat("a", 60) + "\n    lambda_name: project-x-task\n    schedule_type: hourly\n",
+			[]string{sched, "64", "shorten"}},
+		{"not YAML", "schedules:\n\t- name: job\n", []string{sched}},
+		{"empty file", "", []string{sched, "schedules"}},
+	}
+	for _, c := range yamlCases {
+		t.Run("schedules.yaml/"+c.name, func(t *testing.T) {
+			original, err := os.ReadFile(sched)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.WriteFile(sched, original, 0o644)
+			if err := os.WriteFile(sched, []byte(c.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run([]string{"synth"}, &stdout, &stderr); code == 0 {
+				t.Fatalf("exit code 0; want non-zero")
+			}
+			for _, want := range append(c.expect, "previous cdktf.out is unchanged") {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr does not contain %q:\n%s", want, stderr.String())
+				}
+			}
+			unchanged(t)
+		})
+	}
+
+	fn := scheduledlambda.Function{Name: "project-x-task", TimeoutSeconds: 30}
+	settingsCases := []struct {
+		name     string
+		project  string
+		settings scheduledlambda.Settings
+		expect   []string
+	}{
+		{"no functions", "project-x", scheduledlambda.Settings{}, []string{"Functions", "declare at least one function"}},
+		{"empty function name", "project-x", scheduledlambda.Settings{Functions: []scheduledlambda.Function{{}}}, []string{"lambdas/project-x"}},
+		{"duplicate function", "project-x", scheduledlambda.Settings{Functions: []scheduledlambda.Function{fn, fn}},
+			[]string{`duplicate function "project-x-task"`, "declare each function once"}},
+		{"memory below Lambda's minimum", "project-x", scheduledlambda.Settings{Functions: []scheduledlambda.Function{{Name: fn.Name, MemoryMB: 64}}},
+			[]string{"MemoryMB", "64 MB", "128-10240"}},
+		{"timeout over 900 s", "project-x", scheduledlambda.Settings{Functions: []scheduledlambda.Function{{Name: fn.Name, TimeoutSeconds: 901}}},
+			[]string{"TimeoutSeconds", "1-900"}},
+		{"log retention CloudWatch does not offer", "project-x", scheduledlambda.Settings{Functions: []scheduledlambda.Function{fn}, LogRetentionDays: 10},
+			[]string{"10 days", "use one of"}},
+		{"parameter key with a slash", "project-x", scheduledlambda.Settings{Functions: []scheduledlambda.Function{{Name: fn.Name, Parameters: []ssm.Parameter{{Key: "api/url"}}}}},
+			[]string{"Parameters", `"api/url"`}},
+		{"reserved environment variable", "project-x", scheduledlambda.Settings{Functions: []scheduledlambda.Function{{Name: fn.Name, Environment: map[string]string{"ENVIRONMENT": "x"}}}},
+			[]string{"Environment.ENVIRONMENT", "reserved"}},
+		{"retry attempts out of range", "project-x", scheduledlambda.Settings{Functions: []scheduledlambda.Function{fn}, Retry: &scheduler.Retry{MaximumAttempts: 200, MaximumEventAgeSeconds: 3600}},
+			[]string{"Retry", "0-185"}},
+		{"state key for an unknown environment", "project-x", scheduledlambda.Settings{Functions: []scheduledlambda.Function{fn}, StateKeys: map[core.Environment]string{"staging": "x/terraform.tfstate"}},
+			[]string{"StateKeys", `"staging"`, "dev, production"}},
+		{"project name with capitals", "Project-X", scheduledlambda.Settings{Functions: []scheduledlambda.Function{fn}},
+			[]string{"project name", `"Project-X"`, "lower-case"}},
+		{"function name too long for AWS", "project-x", scheduledlambda.Settings{Functions: []scheduledlambda.Function{{Name: strings.Repeat("f", 60)}}},
+			[]string{"Lambda function name", "74 characters", "at most 64", "shorten"}},
+	}
+	// The over-long function has a handler, so the length is what is wrong.
+	copyTree(t, work, work+"/tmp", "lambdas/project-x/project-x-task")
+	if err := os.Rename(work+"/tmp/lambdas/project-x/project-x-task", "lambdas/project-x/"+strings.Repeat("f", 60)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range settingsCases {
+		t.Run("settings/"+c.name, func(t *testing.T) {
+			p := scheduledlambda.Project(c.project, c.settings)
+			_, err := stack.Synth([]stack.Project{p}, stack.Options{Root: work})
+			if err == nil {
+				t.Fatal("synth succeeded; want an error")
+			}
+			for _, want := range c.expect {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error does not contain %q:\n%v", want, err)
+				}
+			}
+			unchanged(t)
+		})
+	}
+}
