@@ -56,9 +56,22 @@ func DefaultOutdir() string {
 	return "cdktf.out"
 }
 
-// Command describes a synthesis by its arguments and the Go toolchain.
+// EnvInputs are environment variables that change what synthesis writes;
+// their values are part of Command. TALKWISE_PLATFORM_BOOTSTRAP is
+// platform.BootstrapEnv (local state for the platform stack, `make ...
+// bootstrap=1`), named here to keep this package free of jsii imports.
+var EnvInputs = []string{"TALKWISE_PLATFORM_BOOTSTRAP"}
+
+// Command describes a synthesis by its arguments, the Go toolchain and the
+// EnvInputs that are set.
 func Command(args []string) string {
-	return strings.TrimSpace(runtime.Version() + " synth " + strings.Join(args, " "))
+	cmd := runtime.Version() + " synth " + strings.Join(args, " ")
+	for _, name := range EnvInputs {
+		if v := os.Getenv(name); v != "" {
+			cmd += " " + name + "=" + v
+		}
+	}
+	return strings.TrimSpace(cmd)
 }
 
 // Inputs fingerprints every file under root that synthesis may read: all of

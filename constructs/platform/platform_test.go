@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/fingerprint"
 	"github.com/fractallabsdev/talkwise-infra/constructs/platform"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
@@ -195,6 +196,17 @@ func TestBootstrapFromEnvironment(t *testing.T) {
 	t.Setenv(platform.BootstrapEnv, "")
 	if platform.SettingsFromEnv().Bootstrap {
 		t.Error("bootstrap must be off by default")
+	}
+}
+
+// `make synth` skips synthesis when no input changed; the bootstrap switch
+// changes the output, so it must change the fingerprint too.
+func TestBootstrapChangesTheSynthFingerprint(t *testing.T) {
+	t.Setenv(platform.BootstrapEnv, "")
+	normal := fingerprint.Command(nil)
+	t.Setenv(platform.BootstrapEnv, "1")
+	if fingerprint.Command(nil) == normal {
+		t.Errorf("fingerprint.Command ignores %s; add it to fingerprint.EnvInputs", platform.BootstrapEnv)
 	}
 }
 
