@@ -60,16 +60,32 @@ func (g *SecurityGroup) allOut(description string) {
 }
 
 // newSecurityGroups creates the spec's two groups: the ALB's (80 and 443 from
-// anywhere, all out) and the service's (the container port from the ALB's
-// group only, all out).
+// anywhere) and the service's (the container port from the ALB's group only,
+// all out). The ALB's egress is narrower than the spec's "all out": a load
+// balancer only ever connects to its targets, so it may reach the service's
+// group on the container port (traffic and health checks) and nothing else
+// (Trivy AWS-0104, docs/security.md).
 func newSecurityGroups(scope constructs.Construct, v *Vpc, n core.Names, servicePort int) (alb, service *SecurityGroup) {
 	alb = newSecurityGroup(scope, "AlbSecurityGroup", v, n.Resource("alb"), "Load balancer of "+n.Prefix()+": HTTP and HTTPS from anywhere")
 	alb.tcpIn("HttpIn", "HTTP from anywhere (redirected to HTTPS when a certificate is set)", 80, anywhere, nil)
 	alb.tcpIn("HttpsIn", "HTTPS from anywhere", 443, anywhere, nil)
-	alb.allOut("All outbound: health checks and traffic to the tasks")
 
 	service = newSecurityGroup(scope, "ServiceSecurityGroup", v, n.Resource("ecs"), "ECS tasks of "+n.Prefix()+": container port from the load balancer only")
 	service.tcpIn("FromAlb", "Container port from the load balancer only", servicePort, "", alb)
 	service.allOut("All outbound: image pulls, secrets, logs and the APIs the service calls")
+
+	alb.tcpOutTo("ToService", "Traffic and health checks to the tasks' container port only", servicePort, service)
 	return alb, service
+}
+
+// tcpOutTo allows TCP on port to another security group only.
+func (g *SecurityGroup) tcpOutTo(id, description string, port int, to *SecurityGroup) {
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(g.Construct, jsii.String(id), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId:           g.Resource.Id(),
+		Description:               jsii.String(description),
+		IpProtocol:                jsii.String("tcp"),
+		FromPort:                  jsii.Number(float64(port)),
+		ToPort:                    jsii.Number(float64(port)),
+		ReferencedSecurityGroupId: to.Resource.Id(),
+	})
 }

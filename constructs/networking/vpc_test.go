@@ -190,7 +190,8 @@ func TestSecurityGroups(t *testing.T) {
 		}
 	}
 	check("ALB in", rulesOf("aws_vpc_security_group_ingress_rule", alb), []rule{{"tcp", 80.0, "0.0.0.0/0", ""}, {"tcp", 443.0, "0.0.0.0/0", ""}})
-	check("ALB out", rulesOf("aws_vpc_security_group_egress_rule", alb), []rule{{"-1", nil, "0.0.0.0/0", ""}})
+	// Narrower than the spec's "all out": the ALB reaches only its targets (docs/security.md).
+	check("ALB out", rulesOf("aws_vpc_security_group_egress_rule", alb), []rule{{"tcp", 3000.0, "", ecs.Ref("id")}})
 	check("ECS in", rulesOf("aws_vpc_security_group_ingress_rule", ecs), []rule{{"tcp", 3000.0, "", alb.Ref("id")}})
 	check("ECS out", rulesOf("aws_vpc_security_group_egress_rule", ecs), []rule{{"-1", nil, "0.0.0.0/0", ""}})
 }

@@ -107,10 +107,12 @@ func TestNetwork(t *testing.T) {
 		if got, want := ingress(ecs), []string{"tcp 3000-3000 " + alb.Ref("id")}; fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("ECS ingress %v, want %v", got, want)
 		}
-		for _, sg := range []Resource{alb, ecs} {
-			st.One(t, "aws_vpc_security_group_egress_rule", Where("security_group_id", sg.Ref("id"))).Expect(t, map[string]any{
-				"ip_protocol": "-1", "cidr_ipv4": "0.0.0.0/0"})
-		}
+		// The ALB reaches only the tasks' port (narrower than the spec's
+		// "all out", docs/security.md); the tasks keep all outbound.
+		st.One(t, "aws_vpc_security_group_egress_rule", Where("security_group_id", alb.Ref("id"))).Expect(t, map[string]any{
+			"ip_protocol": "tcp", "from_port": 3000, "to_port": 3000, "referenced_security_group_id": ecs.Ref("id")})
+		st.One(t, "aws_vpc_security_group_egress_rule", Where("security_group_id", ecs.Ref("id"))).Expect(t, map[string]any{
+			"ip_protocol": "-1", "cidr_ipv4": "0.0.0.0/0"})
 		st.One(t, "aws_cloudwatch_log_group", Where("name", "/aws/vpc/flow-logs/"+p)).Expect(t, map[string]any{
 			"retention_in_days": env.DefaultLogRetentionDays()})
 	})
