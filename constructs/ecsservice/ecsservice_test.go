@@ -21,17 +21,17 @@ func TestDefaults(t *testing.T) {
 	type view struct {
 		NAT                                networking.NatStrategy
 		WAF, BlueGreen, DeletionProtection bool
-		Autoscaling                        bool
+		Autoscaling, ImmutableTags         bool
 		GitHubClaim                        string
 		CPU, Memory, Port, Wait            int
 		Path                               string
 	}
 	v := func(r resolved) view {
-		return view{r.NAT, r.WAF, r.BlueGreen, r.DeletionProtection, r.Autoscaling != nil, r.GitHub.Claim(),
+		return view{r.NAT, r.WAF, r.BlueGreen, r.DeletionProtection, r.Autoscaling != nil, r.ImmutableTags, r.GitHub.Claim(),
 			r.CPU, r.MemoryMB, r.ContainerPort, r.TerminationWaitMinutes, r.HealthCheckPath}
 	}
-	wantDev := view{networking.NatSingle, false, true, false, false, "repo:o/r:environment:dev", 512, 1024, 3000, 5, "/health"}
-	wantProd := view{networking.NatOnePerAZ, true, true, true, true, "repo:o/r:environment:production", 512, 1024, 3000, 5, "/health"}
+	wantDev := view{networking.NatSingle, false, true, false, false, false, "repo:o/r:environment:dev", 512, 1024, 3000, 5, "/health"}
+	wantProd := view{networking.NatOnePerAZ, true, true, true, true, true, "repo:o/r:environment:production", 512, 1024, 3000, 5, "/health"}
 	if got := v(dev); got != wantDev {
 		t.Errorf("dev defaults %+v, want %+v", got, wantDev)
 	}
@@ -42,10 +42,10 @@ func TestDefaults(t *testing.T) {
 	wait := 30
 	s.Environments = map[core.Environment]EnvironmentSettings{core.Production: {
 		NAT: networking.NatNone, WAF: no(), BlueGreen: no(), DeletionProtection: no(), Autoscaling: yes(),
-		Scaling: &ecs.Autoscaling{MaxTasks: 8}, GitHubBranch: "main", TerminationWaitMinutes: &wait,
+		Scaling: &ecs.Autoscaling{MaxTasks: 8}, GitHubBranch: "main", TerminationWaitMinutes: &wait, ImmutableTags: no(),
 	}}
 	got := v(s.resolve(core.Production))
-	want := view{networking.NatNone, false, false, false, true, "repo:o/r:ref:refs/heads/main", 512, 1024, 3000, 30, "/health"}
+	want := view{networking.NatNone, false, false, false, true, false, "repo:o/r:ref:refs/heads/main", 512, 1024, 3000, 30, "/health"}
 	if got != want {
 		t.Errorf("overridden %+v, want %+v", got, want)
 	}

@@ -77,9 +77,11 @@ type EnvironmentSettings struct {
 	// GitHubBranch pins the deploy role to pushes on this branch instead.
 	// Defaults to none.
 	GitHubBranch string
-	// ImmutableTags makes the ECR repository's tags immutable. Defaults to
-	// false: the spec's deploy pushes :latest on every release.
-	ImmutableTags bool
+	// ImmutableTags makes the ECR repository's tags immutable, so a deployed
+	// tag always means the same image. Defaults to on in production (releases
+	// push unique tags, the commit SHA) and off in dev, where the spec's
+	// manual flow pushes :latest again and again.
+	ImmutableTags *bool
 	// LogRetentionDays defaults to 30 in dev and 90 in production.
 	LogRetentionDays int
 }
@@ -123,7 +125,7 @@ func (s Settings) resolve(env core.Environment) resolved {
 		DeletionProtection:          orDefault(e.DeletionProtection, prod),
 		TerminationWaitMinutes:      codedeploy.DefaultTerminationWaitMinutes,
 		GitHub:                      githuboidc.Subject{Repository: s.GitHubRepository, Branch: e.GitHubBranch, Environment: e.GitHubEnvironment},
-		ImmutableTags:               e.ImmutableTags,
+		ImmutableTags:               orDefault(e.ImmutableTags, prod),
 		LogRetentionDays:            e.LogRetentionDays,
 	}
 	if r.NAT == "" {

@@ -123,6 +123,7 @@ func TestImagesAndSecrets(t *testing.T) {
 		st.One(t, "aws_ecr_repository").Expect(t, map[string]any{
 			"name": "agent-factory-" + string(env) + "-api", "image_scanning_configuration.scan_on_push": true,
 			"encryption_configuration.0.encryption_type": "AES256",
+			"image_tag_mutability":                       map[bool]string{false: "MUTABLE", true: "IMMUTABLE"}[prod(env)],
 		})
 		rules := st.One(t, "aws_ecr_lifecycle_policy").JSON(t, "policy").(map[string]any)["rules"].([]any)
 		if len(rules) != 2 {
