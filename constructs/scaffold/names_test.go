@@ -43,6 +43,11 @@ func TestValidateNames(t *testing.T) {
 		// project name at 64-26 = 38 characters.
 		{"CI role at 64", Lambda, long(38), "t", ""},
 		{"CI role at 65", Lambda, long(39), "t", "IAM role (GitHub Actions) name \"" + long(39) + "-production-github-actions\" is 65 characters"},
+		// <project>-production-green is a target group (32 characters at most),
+		// so an ECS project's name has at most 15.
+		{"ECS name of 15", ECS, long(15), "", ""},
+		{"ECS name of 16", ECS, long(16), "", "target group name \"" + long(16) + "-production-green\" is 33 characters; AWS allows at most 32"},
+		{"ECS load balancer", ECS, long(18), "", "load balancer name \"" + long(18) + "-production-alb\" is 33 characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/infraci"
 )
 
 //go:embed all:templates
@@ -39,7 +40,8 @@ type Options struct {
 	// Defaults to "<Name>-task". Ignored for ECS.
 	Task string
 	// ServiceRepo is the GitHub repository ("owner/name") that deploys the
-	// ECS service image. Defaults to "<the infra repo's owner>/<Name>".
+	// ECS service image. Defaults to "<this repository's owner>/<Name>"
+	// (owner from infraci.DefaultRepository).
 	// Ignored for Lambda.
 	ServiceRepo string
 	// ServiceDir is where the files for the service repository (Dockerfile,
@@ -62,12 +64,12 @@ type Result struct {
 
 var placeholder = regexp.MustCompile(`__[A-Z]+__`)
 
-func (o *Options) applyDefaults(module string) {
+func (o *Options) applyDefaults() {
 	if o.Task == "" {
 		o.Task = o.Name + "-task"
 	}
 	if o.ServiceRepo == "" {
-		o.ServiceRepo = repoOwner(module) + "/" + o.Name
+		o.ServiceRepo = repoOwner(infraci.DefaultRepository) + "/" + o.Name
 	}
 	if o.ServiceDir == "" {
 		o.ServiceDir = path.Join("projects", o.Name, "service")
@@ -75,13 +77,10 @@ func (o *Options) applyDefaults(module string) {
 	o.ServiceDir = filepath.ToSlash(filepath.Clean(o.ServiceDir))
 }
 
-// repoOwner is the GitHub owner in a module path "github.com/<owner>/<repo>".
-func repoOwner(module string) string {
-	parts := strings.Split(module, "/")
-	if len(parts) >= 2 {
-		return parts[1]
-	}
-	return module
+// repoOwner is the owner in "owner/name".
+func repoOwner(repo string) string {
+	owner, _, _ := strings.Cut(repo, "/")
+	return owner
 }
 
 var repoPattern = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
@@ -133,7 +132,7 @@ func New(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts.applyDefaults(module)
+	opts.applyDefaults()
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/fractallabsdev/talkwise-infra/constructs/workflowlint"
 )
 
 // fakeRepo is the least of a repository New needs: go.mod, the registry and
@@ -22,6 +24,7 @@ func fakeRepo(t *testing.T) string {
 		"lambdas/lib/job.ts":        "export {};\n",
 		"lambdas/orphan/x/README":   "left over\n",
 		"projects/stray/notes.txt":  "not registered\n",
+		"projects/stray/README.md":  "someone else's\n",
 	}
 	for p, content := range files {
 		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o755); err != nil {
@@ -152,6 +155,11 @@ func TestNewRefusesAndWritesNothing(t *testing.T) {
 		{"too long for AWS", Options{Name: strings.Repeat("a", 30), Pattern: Lambda},
 			`Lambda function name "` + strings.Repeat("a", 30) + "-production-" + strings.Repeat("a", 30) + `-task" is 77 characters; AWS allows at most 64`},
 		{"bad task", Options{Name: "ok", Pattern: Lambda, Task: "-x"}, `task: "-x" is not a valid name`},
+		{"ECS name too long for a target group", Options{Name: "payments-gateway", Pattern: ECS},
+			`target group name "payments-gateway-production-green" is 33 characters; AWS allows at most 32`},
+		{"bad service repository", Options{Name: "shop", Pattern: ECS, ServiceRepo: "shop"}, `repo: "shop" is not a GitHub repository`},
+		{"service folder outside the repository", Options{Name: "shop", Pattern: ECS, ServiceDir: "../shop"}, `out: "../shop" is outside the repository`},
+		{"service file exists", Options{Name: "shop", Pattern: ECS, ServiceDir: "projects/stray"}, "projects/stray/README.md already exists"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,5 +193,85 @@ func TestNewRemovesWhatItWroteWhenAWriteFails(t *testing.T) {
 			t.Fatalf("write %d failing: got %v", failAt, err)
 		}
 		assertUnchanged(t, root, before)
+	}
+}
+
+func TestNewECSWritesServiceFilesThatPassActionlint(t *testing.T) {
+	root := fakeRepo(t)
+	res, err := New(Options{Root: root, Name: "billing-api", Pattern: ECS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"projects/billing-api/Makefile",
+		"projects/billing-api/project.go",
+		"projects/billing-api/service/.dockerignore",
+		"projects/billing-api/service/.github/workflows/deploy-environment.yml",
+		"projects/billing-api/service/.github/workflows/deploy.yml",
+		"projects/billing-api/service/Dockerfile",
+		"projects/billing-api/service/README.md",
+		RegistryFile,
+	}
+	if strings.Join(res.Files, "\n") != strings.Join(want, "\n") {
+		t.Errorf("files:\n%s\nwant:\n%s", strings.Join(res.Files, "\n"), strings.Join(want, "\n"))
+	}
+	read := func(p string) string {
+		raw, err := os.ReadFile(filepath.Join(root, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(raw)
+	}
+	project := read("projects/billing-api/project.go")
+	for _, s := range []string{"package billingapi\n", `ecsservice.Project("billing-api"`, `GitHubRepository: "FractalLabsDev/billing-api"`} {
+		if !strings.Contains(project, s) {
+			t.Errorf("project.go lacks %s:\n%s", s, project)
+		}
+	}
+	// The spec's Dockerfile: Node 22, port 3000, a health check on /health.
+	docker := read("projects/billing-api/service/Dockerfile")
+	for _, s := range []string{"FROM node:22-alpine\n", "EXPOSE 3000\n", "HEALTHCHECK ", "http://localhost:3000/health", `CMD ["npm", "start"]`} {
+		if !strings.Contains(docker, s) {
+			t.Errorf("Dockerfile lacks %q:\n%s", s, docker)
+		}
+	}
+	deploy := read("projects/billing-api/service/.github/workflows/deploy-environment.yml")
+	for _, s := range []string{
+		"role-to-assume: arn:aws:iam::427479925030:role/billing-api-${{ inputs.environment }}-github-actions",
+		"aws-region: us-east-2",
+		"id-token: write",
+		"NAME: billing-api-${{ inputs.environment }}-api",
+		`image="$REGISTRY/$NAME:$GITHUB_SHA"`,
+		"aws ecs register-task-definition",
+		"Type: AWS::ECS::Service",
+		`ContainerName: "$CONTAINER_NAME"`,
+		`CONTAINER_PORT: "3000"`,
+		"aws deploy create-deployment",
+		"aws deploy wait deployment-successful",
+	} {
+		if !strings.Contains(deploy, s) {
+			t.Errorf("deploy-environment.yml lacks %q", s)
+		}
+	}
+	shellcheck := workflowlint.Shellcheck()
+	if shellcheck == "" && workflowlint.RequireShellcheck() {
+		t.Fatal("shellcheck is not installed: .ci/run installs it")
+	}
+	problems, err := workflowlint.Lint(filepath.Join(root, "projects/billing-api/service"),
+		[]string{".github/workflows/deploy.yml", ".github/workflows/deploy-environment.yml"}, shellcheck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) > 0 {
+		t.Errorf("actionlint:\n%s", strings.Join(problems, "\n"))
+	}
+	for _, s := range []string{
+		`aws secretsmanager put-secret-value --secret-id "billing-api/production/api-key" --secret-string "..." --region us-east-2`,
+		"Copy projects/billing-api/service/ to the root of FractalLabsDev/billing-api",
+		"cd projects/billing-api && make deploy e=dev",
+	} {
+		if !strings.Contains(res.NextSteps, s) {
+			t.Errorf("next steps lack %q:\n%s", s, res.NextSteps)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/constructs/workflowlint"
 )
 
 // repoCopy copies what the app needs to build and synthesize into a fresh
@@ -108,6 +109,17 @@ func TestScaffoldedProjectsSynthesize(t *testing.T) {
 		}
 	}
 
+	out, code = run(t, dir, app, "new", "-pattern", "ecs", "billing-api")
+	if code != 0 {
+		t.Fatalf("new -pattern ecs exited %d:\n%s", code, out)
+	}
+	for _, s := range []string{"projects/billing-api/service/Dockerfile", "projects/billing-api/service/.github/workflows/deploy.yml",
+		`aws secretsmanager put-secret-value --secret-id "billing-api/dev/api-key"`, "make deploy e=dev"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output of new -pattern ecs lacks %q:\n%s", s, out)
+		}
+	}
+
 	// Refusals: a clear message, exit 1, and not one file written.
 	before := snapshot(t, dir)
 	for _, tt := range []struct{ args, want []string }{
@@ -117,6 +129,10 @@ func TestScaffoldedProjectsSynthesize(t *testing.T) {
 		{[]string{"new", "-pattern", "lambda", "type"}, []string{`becomes the Go package "type", which is a keyword`}},
 		{[]string{"new", "-pattern", "lambda", strings.Repeat("x", 40)}, []string{"is 66 characters; AWS allows at most 64"}},
 		{[]string{"new", "-pattern", "cron", "ok"}, []string{`unknown pattern "cron"`}},
+		// <project>-production-green is a target group: 32 characters at most.
+		{[]string{"new", "-pattern", "ecs", "payments-gateway"}, []string{
+			`target group name "payments-gateway-production-green" is 33 characters; AWS allows at most 32; shorten the project name by 1 characters`}},
+		{[]string{"new", "-pattern", "ecs", "-repo", "not a repo", "shop"}, []string{`repo: "not a repo" is not a GitHub repository`}},
 		{[]string{"new", "ok"}, []string{"pattern: missing"}},
 	} {
 		out, code := run(t, dir, app, tt.args...)
@@ -178,6 +194,57 @@ func TestScaffoldedProjectsSynthesize(t *testing.T) {
 		}
 	}
 
+	for _, env := range []string{"dev", "production"} {
+		name := "billing-api-" + env
+		s := synthtest.Read(t, outdir, name)
+		s.One(t, "aws_ecr_repository").Expect(t, map[string]any{"name": name + "-api"})
+		s.One(t, "aws_ecs_service").Expect(t, map[string]any{"name": name + "-api", "deployment_controller.type": "CODE_DEPLOY"})
+		s.One(t, "aws_lb_target_group", synthtest.Where("name", name+"-green")).Expect(t, map[string]any{"port": float64(3000)})
+		s.One(t, "aws_codedeploy_deployment_group").Expect(t, map[string]any{"deployment_group_name": name + "-api"})
+		s.One(t, "aws_secretsmanager_secret").Expect(t, map[string]any{"name": "billing-api/" + env + "/api-key"})
+		role := s.One(t, "aws_iam_role", synthtest.Where("name", name+"-github-actions"))
+		if trust := role.String("assume_role_policy"); !strings.Contains(trust, `"repo:FractalLabsDev/billing-api:environment:`+env+`"`) {
+			t.Errorf("%s: deploy role does not trust the service repository's %s environment:\n%s", name, env, trust)
+		}
+	}
+
+	// The service repository's workflows pass actionlint (and shellcheck).
+	shellcheck := workflowlint.Shellcheck()
+	if shellcheck == "" && workflowlint.RequireShellcheck() {
+		t.Fatal("shellcheck is not installed: .ci/run installs it")
+	}
+	serviceDir := filepath.Join(dir, "projects", "billing-api", "service")
+	problems, err := workflowlint.Lint(serviceDir, []string{".github/workflows/deploy.yml", ".github/workflows/deploy-environment.yml"}, shellcheck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) > 0 {
+		t.Errorf("actionlint on the service workflows:\n%s", strings.Join(problems, "\n"))
+	}
+
+	// The infrastructure workflow's matrix picks the new Lambda project up
+	// without editing, and leaves stacks without a CI role to make deploy.
+	matrix := matrixOf(t, dir)
+	for _, stack := range []string{"nightly-digest-dev", "nightly-digest-production", "project-x-dev", "project-x-production"} {
+		if !strings.Contains(matrix.all, `"stack":"`+stack+`"`) {
+			t.Errorf("matrix lacks %s: %s", stack, matrix.all)
+		}
+	}
+	if !strings.Contains(matrix.dev, `{"project":"nightly-digest","environment":"dev","stack":"nightly-digest-dev"}`) {
+		t.Errorf("dev matrix: %s", matrix.dev)
+	}
+	if strings.Contains(matrix.dev, "production") || strings.Contains(matrix.production, `-dev"`) {
+		t.Errorf("environments mixed: dev %s, production %s", matrix.dev, matrix.production)
+	}
+	for _, stack := range []string{"billing-api-dev", "billing-api-production", "platform"} {
+		if strings.Contains(matrix.all, `"`+stack+`"`) {
+			t.Errorf("matrix holds %s, which has no role trusting the infrastructure repository", stack)
+		}
+		if !strings.Contains(matrix.summary, "`"+stack+"`: not deployed by CI") {
+			t.Errorf("summary does not list %s as deployed by hand:\n%s", stack, matrix.summary)
+		}
+	}
+
 	// The generated handler's own test passes with the repository's runner,
 	// and type-checks when TypeScript is installed (make test installs it).
 	testArgs := []string{"test", "./lambdas/"}
@@ -192,6 +259,40 @@ func TestScaffoldedProjectsSynthesize(t *testing.T) {
 	if out, code := run(t, dir, "go", testArgs...); code != 0 {
 		t.Errorf("handler tests in the scaffolded repository:\n%s", out)
 	}
+}
+
+type matrixOutput struct{ all, dev, production, summary string }
+
+// matrixOf runs the infrastructure workflow's matrix step on dir's cdktf.out.
+func matrixOf(t *testing.T, dir string) matrixOutput {
+	t.Helper()
+	script, err := workflowlint.StepScript(filepath.Join(synthtest.RepoRoot(t), ".github", "workflows", "infrastructure.yml"), "synth", "matrix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	output, summary := filepath.Join(tmp, "output"), filepath.Join(tmp, "summary")
+	cmd := exec.Command("bash", "-e", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "REPOSITORY=FractalLabsDev/talkwise-infra", "GITHUB_OUTPUT="+output, "GITHUB_STEP_SUMMARY="+summary)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("matrix step: %v\n%s", err, out)
+	}
+	raw, _ := os.ReadFile(output)
+	sum, _ := os.ReadFile(summary)
+	m := matrixOutput{summary: string(sum)}
+	for _, line := range strings.Split(string(raw), "\n") {
+		key, value, _ := strings.Cut(line, "=")
+		switch key {
+		case "all":
+			m.all = value
+		case "dev":
+			m.dev = value
+		case "production":
+			m.production = value
+		}
+	}
+	return m
 }
 
 func fileExists(p string) bool {

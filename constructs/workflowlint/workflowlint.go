@@ -65,3 +65,31 @@ func Lint(root string, files []string, shellcheck string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// StepScript returns the run: script of the step with id step in job of the
+// workflow file, so a test can run it (e.g. the step that builds the stack
+// matrix) on real input.
+func StepScript(path, job, step string) (string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	w, errs := actionlint.Parse(raw)
+	if len(errs) > 0 {
+		return "", fmt.Errorf("%s: %v", path, errs[0])
+	}
+	j, ok := w.Jobs[job]
+	if !ok {
+		return "", fmt.Errorf("%s: no job %q", path, job)
+	}
+	for _, s := range j.Steps {
+		if s.ID == nil || s.ID.Value != step {
+			continue
+		}
+		if run, ok := s.Exec.(*actionlint.ExecRun); ok && run.Run != nil {
+			return run.Run.Value, nil
+		}
+		return "", fmt.Errorf("%s: step %s.%s has no run: script", path, job, step)
+	}
+	return "", fmt.Errorf("%s: job %s has no step with id %q", path, job, step)
+}
