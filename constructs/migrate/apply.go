@@ -28,6 +28,10 @@ func Apply(stack cdktf.TerraformStack, m *Mapping) error {
 		switch {
 		case r == nil:
 			missing(fmt.Sprintf("moves[%d].to", i), mv.To)
+		case mv.From != mv.To && byAddress[mv.From] != nil:
+			// Terraform refuses to move from an address the configuration still declares.
+			errs = append(errs, m.errorAt(fmt.Sprintf("moves[%d].from", i), fmt.Sprintf("%s is still a resource of stack %s, so it cannot be moved from", mv.From, m.Stack),
+				"remove the entry, or move from the old address that `terraform state list` shows"))
 		case mv.From != mv.To:
 			r.MoveFromId(jsii.String(mv.From))
 		}

@@ -359,7 +359,7 @@ func agentFactoryMoves(env core.Environment) map[string]string {
 		`module.networking.aws_security_group.ecs`:                                   "Network/ServiceSecurityGroup/Resource",
 		`module.networking.aws_vpc_security_group_ingress_rule.alb_ingress["http"]`:  "Network/AlbSecurityGroup/HttpIn",
 		`module.networking.aws_vpc_security_group_ingress_rule.alb_ingress["https"]`: "Network/AlbSecurityGroup/HttpsIn",
-		`module.networking.aws_vpc_security_group_egress_rule.alb_egress`:            "Network/AlbSecurityGroup/AllOut",
+		`module.networking.aws_vpc_security_group_egress_rule.alb_egress`:            "Network/AlbSecurityGroup/ToService",
 		`module.networking.aws_vpc_security_group_ingress_rule.ecs_ingress`:          "Network/ServiceSecurityGroup/FromAlb",
 		`module.networking.aws_vpc_security_group_egress_rule.ecs_egress`:            "Network/ServiceSecurityGroup/AllOut",
 		`module.networking.aws_cloudwatch_log_group.flow_logs`:                       "Network/FlowLogs/Logs/Resource",
@@ -410,5 +410,31 @@ func TestAgentFactoryFixturesAreFullyMatched(t *testing.T) {
 		t.Run(string(env), func(t *testing.T) {
 			checkFixture(t, fixtureCase{project: "agent-factory", env: env, want: agentFactoryMoves(env)})
 		})
+	}
+}
+
+func TestMoveFromAnAddressTheStackStillHasFailsSynth(t *testing.T) {
+	p := project(t, "ruk-scheduler")
+	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
+	root := workspace(t, n.Project)
+	doc, err := synthesizer(t, root, p, n)()
+	if err != nil {
+		t.Fatal(err)
+	}
+	news, _ := migrate.NewResources(doc)
+	var roles []string
+	for _, r := range news {
+		if r.Type == "aws_iam_role" {
+			roles = append(roles, r.Address)
+		}
+	}
+	if len(roles) < 2 {
+		t.Fatalf("want two roles in the stack, have %v", roles)
+	}
+	writeMapping(t, root, n, "stack: ruk-scheduler-dev\nmoves:\n  - from: "+roles[0]+"\n    to: "+roles[1]+"\n")
+	_, err = synthtest.SynthProjects(t, []stack.Project{p}, root)
+	want := "dev.yaml:3: moves[0].from: " + roles[0] + " is still a resource of stack ruk-scheduler-dev"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error = %v\nwant it to contain %q", err, want)
 	}
 }

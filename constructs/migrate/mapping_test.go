@@ -64,3 +64,27 @@ func TestRenderedMappingParsesBack(t *testing.T) {
 		t.Errorf("round trip lost something:\n%s\n%+v", text, m)
 	}
 }
+
+func TestRenderListsUndecidedItemsAndStillParses(t *testing.T) {
+	rep := &Report{
+		State:       &State{Format: "show-json"},
+		Result:      &Result{Ambiguous: []Ambiguity{{Address: "aws_eip.A", Candidates: []string{"module.n.aws_eip.x[0]", "module.n.aws_eip.x[1]"}, On: `tags.Name = "ip"`}}},
+		OpenDestroy: []Unmatched{{Address: "module.n.aws_iam_role_policy_attachment.basic", Reason: "no resource of the new stack has the same identity"}},
+		OpenCreate:  []Unmatched{{Address: "aws_sqs_queue.Dlq", Reason: "no resource of this type in the old state has the same identity"}},
+	}
+	text := Render(rukDev, rep)
+	for _, want := range []string{
+		"# Not decided yet (3)",
+		`#   ambiguous: aws_eip.A could be any of module.n.aws_eip.x[0], module.n.aws_eip.x[1] (all have tags.Name = "ip")`,
+		"#   would be destroyed: module.n.aws_iam_role_policy_attachment.basic",
+		"#   would be created: aws_sqs_queue.Dlq",
+		"moves: []",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("rendered file lacks %q:\n%s", want, text)
+		}
+	}
+	if _, err := Parse("dev.yaml", rukDev, []byte(text)); err != nil {
+		t.Errorf("rendered file does not parse: %v\n%s", err, text)
+	}
+}

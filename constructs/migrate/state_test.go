@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -111,5 +112,22 @@ func TestInstanceKeys(t *testing.T) {
 	want := []string{`aws_scheduler_schedule.this["say \"hi\""]`, `module.lambda["a b"].aws_subnet.public[0]`, `module.lambda["a b"].aws_subnet.public[1]`}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("addresses %q, want %q", got, want)
+	}
+}
+
+// `terraform show -json` of a saved plan holds the state it was planned
+// against under prior_state.
+func TestShowJSONOfAPlanReadsItsPriorState(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "ruk-scheduler-dev.show.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := `{"format_version": "1.2", "terraform_version": "1.9.8", "planned_values": {}, "prior_state": ` + string(raw) + `}`
+	st, err := ParseState("plan.json", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Resources) != 10 {
+		t.Errorf("%d resources from the plan's prior state, want the fixture's 10", len(st.Resources))
 	}
 }

@@ -161,8 +161,8 @@ func agentFactory(env string) []res {
 		"description": "HTTP from anywhere (redirected to HTTPS when a certificate is set)"})
 	rule("alb_ingress", "https", albSG, map[string]any{"ip_protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_ipv4": "0.0.0.0/0",
 		"description": "HTTPS from anywhere"})
-	rule("alb_egress", nil, albSG, map[string]any{"ip_protocol": "-1", "from_port": nil, "to_port": nil, "cidr_ipv4": "0.0.0.0/0",
-		"description": "All outbound: health checks and traffic to the tasks"})
+	rule("alb_egress", nil, albSG, map[string]any{"ip_protocol": "tcp", "from_port": 3000, "to_port": 3000, "referenced_security_group_id": ecsSG,
+		"description": "Traffic and health checks to the tasks' container port only"})
 	rule("ecs_ingress", nil, ecsSG, map[string]any{"ip_protocol": "tcp", "from_port": 3000, "to_port": 3000, "referenced_security_group_id": albSG,
 		"description": "Container port from the load balancer only"})
 	rule("ecs_egress", nil, ecsSG, map[string]any{"ip_protocol": "-1", "from_port": nil, "to_port": nil, "cidr_ipv4": "0.0.0.0/0",
