@@ -418,7 +418,7 @@ func (e *estimator) ecsService(b block) []Line {
 		}
 	}
 	perTask := (vcpu*vcpuPrice + gb*gbPrice) * HoursPerMonth
-	detail := fmt.Sprintf("%s tasks (%s) × %.4g vCPU + %.4g GB (%s), %s/task", taskRange(low, high), scaling, vcpu, gb, arch, money(perTask))
+	detail := fmt.Sprintf("%s (%s) × %.4g vCPU + %.4g GB (%s), %s/task", taskRange(low, high), scaling, vcpu, gb, arch, money(perTask))
 	lines := []Line{e.line(b, "Fargate", detail, low*perTask, high*perTask)}
 	if nc := first(b.fields["network_configuration"]); nc["assign_public_ip"] == true {
 		ip := e.p.usd("public_ipv4_hour") * HoursPerMonth
@@ -439,10 +439,13 @@ func containerInsights(cluster block) bool {
 }
 
 func taskRange(low, high float64) string {
-	if low == high {
-		return fmt.Sprintf("%.0f", low)
+	switch {
+	case low == high && low == 1:
+		return "1 task"
+	case low == high:
+		return fmt.Sprintf("%.0f tasks", low)
 	}
-	return fmt.Sprintf("%.0f–%.0f", low, high)
+	return fmt.Sprintf("%.0f–%.0f tasks", low, high)
 }
 
 func (e *estimator) loadBalancer(b block) []Line {

@@ -7,7 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/cost"
+	"github.com/fractallabsdev/talkwise-infra/constructs/ecsservice"
+	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
@@ -154,11 +158,13 @@ func lambdaDoc(memory float64, expr, state string) map[string]any {
 	}}
 }
 
-// ecsDoc is the JSON shape of the ECS pattern (agent-factory's constructs):
-// one Fargate service of 512 CPU / 1024 MB behind an internet-facing ALB in
-// two public subnets, tasks in private subnets without public IPs, a log
-// group, two secrets and an ECR repository; optionally NAT gateways and
-// autoscaling.
+// ecsDoc is the JSON shape of the ECS pattern: one Fargate service of 512
+// CPU / 1024 MB behind an internet-facing ALB in two subnets, a log group,
+// two secrets and an ECR repository; optionally NAT gateways and autoscaling.
+// Without NAT the tasks get public IPs (they must reach ECR somehow), the
+// layout the spec's "ECS (1 task)" row implies. The repository's own
+// constructs never give tasks public IPs, so that row has no real stack;
+// the other rows are checked on real stacks below.
 func ecsDoc(nats int, minTasks, maxTasks float64) map[string]any {
 	r := map[string]any{
 		"aws_ecs_cluster": map[string]any{"C": map[string]any{"name": "c",
@@ -166,7 +172,7 @@ func ecsDoc(nats int, minTasks, maxTasks float64) map[string]any {
 		"aws_ecs_task_definition": map[string]any{"T": map[string]any{"family": "t", "cpu": "512", "memory": "1024"}},
 		"aws_ecs_service": map[string]any{"S": map[string]any{"name": "svc", "launch_type": "FARGATE", "desired_count": minTasks,
 			"task_definition":       "${aws_ecs_task_definition.T.arn}",
-			"network_configuration": map[string]any{"assign_public_ip": false, "subnets": []any{"${aws_subnet.P1.id}", "${aws_subnet.P2.id}"}}}},
+			"network_configuration": map[string]any{"assign_public_ip": nats == 0, "subnets": []any{"${aws_subnet.P1.id}", "${aws_subnet.P2.id}"}}}},
 		"aws_lb": map[string]any{"L": map[string]any{"load_balancer_type": "application", "internal": false,
 			"subnets": []any{"${aws_subnet.A.id}", "${aws_subnet.B.id}"}}},
 		"aws_lb_target_group":       map[string]any{"Blue": map[string]any{}, "Green": map[string]any{}},
@@ -192,30 +198,79 @@ func ecsDoc(nats int, minTasks, maxTasks float64) map[string]any {
 	return map[string]any{"resource": r}
 }
 
-// The ECS rows of the spec's cost table, with the default assumptions.
+// The ECS rows of the spec's cost table, with the default assumptions:
+// "ECS (1 task)" on the JSON shape above, the others on the real
+// agent-factory stacks (dev: one task, one NAT gateway; production: 1-4
+// tasks, a NAT gateway per AZ, WAF).
 func TestECSPatternsLandInTheSpecRanges(t *testing.T) {
 	a := cost.DefaultAssumptions()
+	s := real(t)
 	cases := []struct {
-		pattern           string
+		pattern, stack    string
 		doc               map[string]any
 		specLow, specHigh float64
-		wantLowEqualsHigh bool
+		scales            bool
 	}{
-		{"ECS (1 task, 512 CPU)", ecsDoc(0, 1, 1), 30, 50, true},
-		{"ECS + ALB + NAT", ecsDoc(1, 1, 1), 80, 120, true},
-		{"ECS auto-scaling (1-4)", ecsDoc(0, 1, 4), 30, 200, false},
+		{"ECS (1 task, 512 CPU)", "shape", ecsDoc(0, 1, 1), 30, 50, false},
+		{"ECS + ALB + NAT", "agent-factory-dev", s["agent-factory-dev"].Doc, 80, 120, false},
+		{"ECS auto-scaling (1-4)", "agent-factory-production", s["agent-factory-production"].Doc, 30, 200, true},
+		{"ECS auto-scaling (1-4)", "shape", ecsDoc(0, 1, 4), 30, 200, true},
 	}
+	perTask := (0.5*0.04048 + 1*0.004445) * 730
 	for _, c := range cases {
-		e := estimate(t, c.pattern, c.doc, a)
+		e := estimate(t, c.stack, c.doc, a)
 		low, high := e.Total()
 		if low < c.specLow || high > c.specHigh {
-			t.Errorf("%s: $%.2f-$%.2f; the spec's table says $%.0f-$%.0f", c.pattern, low, high, c.specLow, c.specHigh)
+			t.Errorf("%s (%s): $%.2f-$%.2f; the spec's table says $%.0f-$%.0f", c.pattern, c.stack, low, high, c.specLow, c.specHigh)
 		}
-		if (low == high) != c.wantLowEqualsHigh {
-			t.Errorf("%s: low %v, high %v", c.pattern, low, high)
+		spread := 0.0
+		if c.scales {
+			spread = 3 * perTask // three more tasks at full
 		}
-		t.Logf("%s: $%.2f-$%.2f (spec $%.0f-$%.0f)", c.pattern, low, high, c.specLow, c.specHigh)
+		if c.scales && c.stack == "shape" {
+			spread += 3 * 0.005 * 730 // and their public IPs
+		}
+		if math.Abs(high-low-spread) > 1e-9 {
+			t.Errorf("%s (%s): high - low = %v; want %v", c.pattern, c.stack, high-low, spread)
+		}
+		t.Logf("%s (%s): $%.2f-$%.2f (spec $%.0f-$%.0f)", c.pattern, c.stack, low, high, c.specLow, c.specHigh)
 	}
+}
+
+// NAT strategy "none" replaces the NAT gateway with interface endpoints for
+// ECR (api, dkr), CloudWatch Logs and Secrets Manager in both AZs: 8
+// endpoint-AZs at $0.01 an hour cost more than one NAT gateway, so "none"
+// is the private option, not the cheap one.
+func TestNoNATUsesEndpointsThatCostMoreThanOneNAT(t *testing.T) {
+	p := ecsservice.Project("ecs-one", ecsservice.Settings{GitHubRepository: "o/r",
+		Environments: map[core.Environment]ecsservice.EnvironmentSettings{
+			core.Dev:        {NAT: networking.NatNone},
+			core.Production: {AllowHTTPWithoutCertificate: true},
+		}})
+	stacks, err := synthtest.SynthProjects(t, []stack.Project{p}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := cost.DefaultAssumptions()
+	e := estimate(t, "ecs-one-dev", stacks["ecs-one-dev"].Doc, a)
+	endpoints := 0.0
+	for _, l := range e.Lines {
+		if l.Service == "VPC endpoint" {
+			endpoints += l.Low
+		}
+		if l.Service == "NAT gateway" {
+			t.Errorf("NAT none: unexpected %s", l.Address)
+		}
+	}
+	if want := 4 * (2*730*0.01 + 1*0.01); math.Abs(endpoints-want) > 1e-9 {
+		t.Errorf("endpoints: $%.2f; want $%.2f (4 interface endpoints in 2 AZs)", endpoints, want)
+	}
+	noNAT, _ := e.Total()
+	oneNAT, _ := estimate(t, "agent-factory-dev", real(t)["agent-factory-dev"].Doc, a).Total()
+	if noNAT <= oneNAT {
+		t.Errorf("no NAT $%.2f, one NAT $%.2f: endpoints were expected to cost more", noNAT, oneNAT)
+	}
+	t.Logf("one task, NAT none (endpoints): $%.2f; one NAT gateway: $%.2f", noNAT, oneNAT)
 }
 
 // Each ECS line follows AWS's price dimensions.
