@@ -122,12 +122,15 @@ func NewLoadBalancer(scope constructs.Construct, id string, props *LoadBalancerP
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	l := &LoadBalancer{Construct: c}
 	l.Resource = lb.NewLb(c, jsii.String("Resource"), &lb.LbConfig{
-		Name:                     jsii.String(LoadBalancerName(n)),
-		LoadBalancerType:         jsii.String("application"),
-		Internal:                 jsii.Bool(false),
-		Subnets:                  props.Network.PublicSubnetIDs(),
-		SecurityGroups:           &[]*string{props.Network.AlbSecurityGroupID()},
-		DropInvalidHeaderFields:  jsii.Bool(true),
+		Name:                    jsii.String(LoadBalancerName(n)),
+		LoadBalancerType:        jsii.String("application"),
+		Internal:                jsii.Bool(false),
+		Subnets:                 props.Network.PublicSubnetIDs(),
+		SecurityGroups:          &[]*string{props.Network.AlbSecurityGroupID()},
+		DropInvalidHeaderFields: jsii.Bool(true),
+		// Security Hub ELB.12; "defensive" is AWS's default, set so that a
+		// change is a reviewed diff.
+		DesyncMitigationMode:     jsii.String("defensive"),
 		EnableDeletionProtection: jsii.Bool(props.DeletionProtection),
 	})
 	l.Blue = newTargetGroup(c, "Blue", TargetGroupName(n, "blue"), props)

@@ -17,6 +17,16 @@ type containerDefinition struct {
 	Secrets          []secretRef      `json:"secrets,omitempty"`
 	HealthCheck      healthCheck      `json:"healthCheck"`
 	LogConfiguration logConfiguration `json:"logConfiguration"`
+	// ReadonlyRootFilesystem is Security Hub ECS.5; MountPoints then give
+	// the container its writable scratch space.
+	ReadonlyRootFilesystem bool         `json:"readonlyRootFilesystem"`
+	MountPoints            []mountPoint `json:"mountPoints,omitempty"`
+}
+
+type mountPoint struct {
+	SourceVolume  string `json:"sourceVolume"`
+	ContainerPath string `json:"containerPath"`
+	ReadOnly      bool   `json:"readOnly"`
 }
 
 type portMapping struct {

@@ -112,6 +112,11 @@ type FargateServiceProps struct {
 	Autoscaling *Autoscaling
 	// LogRetentionDays defaults to the environment's (30 dev, 90 production).
 	LogRetentionDays int
+	// WritableRootFilesystem lets the container write anywhere in its image.
+	// Defaults to false: the root filesystem is read-only (Security Hub
+	// ECS.5) and a scratch volume on the task's ephemeral storage is mounted
+	// writable at /tmp.
+	WritableRootFilesystem bool
 }
 
 var suffixPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

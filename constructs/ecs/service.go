@@ -83,6 +83,7 @@ func NewFargateService(scope constructs.Construct, id string, props *FargateServ
 			CpuArchitecture:       jsii.String("X86_64"),
 		},
 		ContainerDefinitions: jsii.String(containerDefinitionsJSON([]containerDefinition{f.container(props)})),
+		Volume:               scratchVolumes(props),
 	})
 
 	cfg := &ecsservice.EcsServiceConfig{
@@ -149,13 +150,19 @@ func (f *FargateService) container(props *FargateServiceProps) containerDefiniti
 	for _, s := range props.Secrets {
 		secretRefs = append(secretRefs, secretRef{Name: EnvVarName(s.Key()), ValueFrom: *s.Arn()})
 	}
+	var mounts []mountPoint
+	if !props.WritableRootFilesystem {
+		mounts = []mountPoint{{SourceVolume: scratchVolume, ContainerPath: "/tmp"}}
+	}
 	return containerDefinition{
-		Name:         f.containerName,
-		Image:        *props.Image.RepositoryURL() + ":" + props.ImageTag,
-		Essential:    true,
-		PortMappings: []portMapping{{ContainerPort: props.ContainerPort, HostPort: props.ContainerPort, Protocol: "tcp"}},
-		Environment:  env,
-		Secrets:      secretRefs,
+		ReadonlyRootFilesystem: !props.WritableRootFilesystem,
+		MountPoints:            mounts,
+		Name:                   f.containerName,
+		Image:                  *props.Image.RepositoryURL() + ":" + props.ImageTag,
+		Essential:              true,
+		PortMappings:           []portMapping{{ContainerPort: props.ContainerPort, HostPort: props.ContainerPort, Protocol: "tcp"}},
+		Environment:            env,
+		Secrets:                secretRefs,
 		HealthCheck: healthCheck{
 			Command:     props.HealthCheckCommand,
 			Interval:    HealthCheckIntervalSeconds,
@@ -172,6 +179,19 @@ func (f *FargateService) container(props *FargateServiceProps) containerDefiniti
 			},
 		},
 	}
+}
+
+// scratchVolume is the task's writable /tmp when the root filesystem is
+// read-only: a Fargate bind mount on the task's ephemeral storage.
+const scratchVolume = "tmp"
+
+// scratchVolumes returns the task's volumes as the binding's untyped field
+// wants them: nil (no volume block) when the root filesystem is writable.
+func scratchVolumes(props *FargateServiceProps) interface{} {
+	if props.WritableRootFilesystem {
+		return nil
+	}
+	return []*ecstaskdefinition.EcsTaskDefinitionVolume{{Name: jsii.String(scratchVolume)}}
 }
 
 // autoscale tracks average CPU and memory between the task bounds.
