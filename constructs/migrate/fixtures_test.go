@@ -139,6 +139,11 @@ func checkFixture(t *testing.T, c fixtureCase) {
 			if strings.Join(accepted, ",") != strings.Join(c.stateOnly, ",") {
 				t.Errorf("accepted destroys = %v, want only the state-only %v", accepted, c.stateOnly)
 			}
+			for _, a := range c.stateOnly {
+				if want := "terraform -chdir=cdktf.out/stacks/" + n.StackName() + " state rm '" + a + "'"; !strings.Contains(sb.String(), want) {
+					t.Errorf("report does not say how to drop %s from state (%q):\n%s", a, want, sb.String())
+				}
+			}
 			pathOf := map[string]string{}
 			for _, r := range rep.New {
 				pathOf[r.Address] = strings.TrimPrefix(r.Path, n.StackName()+"/")

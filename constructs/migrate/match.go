@@ -237,7 +237,7 @@ func (m *matcher) infer() bool {
 			continue
 		}
 		o := m.oldByAddr[oldAddr]
-		for _, ref := range pureRefs(n.Fields, o.Values, "") {
+		for _, ref := range pureRefs(followedFields(n), o.Values, "") {
 			target := m.newByAddr[ref.address]
 			if target == nil || m.toOld[target.Address] != "" || ref.oldValue == "" {
 				continue
@@ -255,6 +255,34 @@ func (m *matcher) infer() bool {
 		}
 	}
 	return progress
+}
+
+// followedFields are the fields whose live value must equal the
+// configuration. Fields under lifecycle.ignore_changes are left out: their
+// live value may legitimately differ (CodeDeploy points a service and a
+// listener at the green target group), so they prove nothing.
+func followedFields(n *NewResource) map[string]any {
+	lc, _ := n.Fields["lifecycle"].(map[string]any)
+	ignored := map[string]bool{}
+	switch v := lc["ignore_changes"].(type) {
+	case string:
+		if v == "all" {
+			return nil
+		}
+	case []any:
+		for _, f := range v {
+			if s, ok := f.(string); ok {
+				ignored[s] = true
+			}
+		}
+	}
+	out := make(map[string]any, len(n.Fields))
+	for k, v := range n.Fields {
+		if !ignored[k] && k != "lifecycle" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 type refUse struct {

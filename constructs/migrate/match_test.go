@@ -260,3 +260,34 @@ func TestNewValueResolvesEmbeddedReferences(t *testing.T) {
 		}
 	}
 }
+
+// After a blue/green deployment the live service points at the green
+// target group while the configuration says blue (and tells Terraform to
+// ignore it). That field must not be used to pair target groups.
+func TestMatchDoesNotInferThroughIgnoredChanges(t *testing.T) {
+	olds := []OldResource{
+		old("module.ecs.aws_ecs_service.this", "aws_ecs_service", map[string]any{"name": "api", "cluster": "c",
+			"load_balancer": []any{map[string]any{"target_group_arn": "arn:green"}}}),
+		old("module.alb.aws_lb_target_group.this[\"blue\"]", "aws_lb_target_group", map[string]any{"arn": "arn:blue", "name": "legacy-blue"}),
+		old("module.alb.aws_lb_target_group.this[\"green\"]", "aws_lb_target_group", map[string]any{"arn": "arn:green", "name": "legacy-green"}),
+	}
+	news := []NewResource{
+		nr("aws_ecs_service", "Service", map[string]any{"name": "api", "cluster": "c",
+			"load_balancer": []any{map[string]any{"target_group_arn": "${aws_lb_target_group.Blue.arn}"}},
+			"lifecycle":     map[string]any{"ignore_changes": []any{"load_balancer", "task_definition"}}}),
+		nr("aws_lb_target_group", "Blue", map[string]any{"name": "new-blue"}),
+	}
+	res, err := Match(olds, news, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := moves(res); got[`module.alb.aws_lb_target_group.this["green"]`] != "" || len(got) != 1 {
+		t.Errorf("paired through an ignored field: %v", got)
+	}
+	// Without ignore_changes the same reference is followed.
+	delete(news[0].Fields, "lifecycle")
+	res, _ = Match(olds, news, nil)
+	if got := moves(res); got[`module.alb.aws_lb_target_group.this["green"]`] != "aws_lb_target_group.Blue" {
+		t.Errorf("reference not followed without ignore_changes: %v", got)
+	}
+}

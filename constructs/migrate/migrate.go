@@ -33,7 +33,9 @@ type Options struct {
 // Report is what Run found and wrote.
 type Report struct {
 	// File is the mapping file written, relative to Root.
-	File   string
+	File string
+	// Stack is the stack's name.
+	Stack  string
 	State  *State
 	New    []NewResource
 	Result *Result
@@ -73,7 +75,7 @@ func Run(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{File: File(opts.Names.Project, opts.Names.Environment), State: st, New: news}
+	rep := &Report{File: File(opts.Names.Project, opts.Names.Environment), Stack: opts.Names.StackName(), State: st, New: news}
 	oldSet, newSet := map[string]string{}, map[string]string{}
 	for _, o := range st.Resources {
 		oldSet[o.Address] = o.Type
@@ -128,7 +130,7 @@ func Run(opts Options) (*Report, error) {
 		if reason, ok := acceptedDestroy[u.Address]; ok {
 			rep.AcceptedDestroy = append(rep.AcceptedDestroy, AcceptEntry{u.Address, reason})
 		} else if _, stateOnly := stateOnlyTypes[u.Type]; stateOnly {
-			rep.AcceptedDestroy = append(rep.AcceptedDestroy, AcceptEntry{u.Address, "accepted by migrate: " + u.Reason})
+			rep.AcceptedDestroy = append(rep.AcceptedDestroy, AcceptEntry{u.Address, autoAccepted + u.Reason})
 		} else {
 			rep.OpenDestroy = append(rep.OpenDestroy, u)
 		}
@@ -162,6 +164,10 @@ func Run(opts Options) (*Report, error) {
 	}
 	return rep, nil
 }
+
+// autoAccepted starts the reason of a destroy accepted without asking: a
+// resource that holds nothing in AWS.
+const autoAccepted = "accepted by migrate: "
 
 func contains(list []AcceptEntry, addr string) bool {
 	for _, a := range list {

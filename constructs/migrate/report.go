@@ -42,5 +42,20 @@ func PrintReport(w io.Writer, rep *Report) {
 			fmt.Fprintf(w, "  %s: %s\n", u.Address, u.Reason)
 		}
 	}
+	var stateOnly []string
+	for _, a := range rep.AcceptedDestroy {
+		if strings.HasPrefix(a.Reason, autoAccepted) {
+			stateOnly = append(stateOnly, a.Address)
+		}
+	}
+	if len(stateOnly) > 0 {
+		fmt.Fprintln(w, "to keep the first plan at zero destroys, drop the resources that hold nothing in AWS from the state first:")
+		for _, a := range stateOnly {
+			fmt.Fprintf(w, "  terraform -chdir=cdktf.out/stacks/%s state rm '%s'\n", rep.Stack, a)
+		}
+	}
 	fmt.Fprintf(w, "wrote %s\n", rep.File)
+	if rep.Outstanding() == 0 {
+		fmt.Fprintf(w, "next: review and commit it, then make plan and check it destroys and replaces nothing (docs/migrating-from-hcl.md, step 6)\n")
+	}
 }
