@@ -90,7 +90,7 @@ func (a Assumptions) validate() error {
 func (a Assumptions) String() string {
 	return fmt.Sprintf("Lambda %v and %.0f log bytes per invocation; %.3g GB/month per other log group; "+
 		"ALB %.3g GB/month and %.3g new connections/s; NAT %.3g GB/month per gateway; %.3g GB/month per interface endpoint; "+
-		"%.0f secret reads/month per secret; %.3g WAF requests/month; %.3g GB per ECR repository",
+		"%s secret reads/month per secret; %s WAF requests/month; %.3g GB per ECR repository",
 		a.LambdaDuration, a.LambdaLogBytes, a.LogGBPerGroup, a.ALBGBPerMonth, a.ALBNewConnsPerSecond, a.NATGBPerMonth,
-		a.EndpointGBPerMonth, a.SecretCallsPerMonth, a.RequestsPerMonth, a.ECRGBPerRepository)
+		a.EndpointGBPerMonth, count(a.SecretCallsPerMonth), count(a.RequestsPerMonth), a.ECRGBPerRepository)
 }

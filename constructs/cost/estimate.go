@@ -394,12 +394,12 @@ func (e *estimator) ecsService(b block) []Line {
 	cpu, _ := num(td, "cpu")
 	memMB, _ := num(td, "memory")
 	vcpu, gb := cpu/1024, memMB/1024
-	arch := "X86_64"
+	arch := "x86_64"
 	if rp := first(td["runtime_platform"]); str(rp, "cpu_architecture") == "ARM64" {
-		arch = "ARM64"
+		arch = "arm64"
 	}
 	vcpuPrice, gbPrice := e.p.usd("fargate_vcpu_hour_x86"), e.p.usd("fargate_gb_hour_x86")
-	if arch == "ARM64" {
+	if arch == "arm64" {
 		vcpuPrice, gbPrice = e.p.usd("fargate_vcpu_hour_arm"), e.p.usd("fargate_gb_hour_arm")
 	}
 	desired, ok := num(b.fields, "desired_count")
