@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/ecsservice"
+	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
 	"github.com/fractallabsdev/talkwise-infra/constructs/scheduledlambda"
 	"github.com/fractallabsdev/talkwise-infra/constructs/scheduler"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ssm"
@@ -35,6 +37,17 @@ func TestBadInputBroadly(t *testing.T) {
 	unchanged := func(t *testing.T) {
 		t.Helper()
 		after := snapshot(t, "cdktf.out")
+		// Put the previous output back if a case replaced it, so one
+		// failure does not cascade into the next cases.
+		defer func() {
+			if t.Failed() {
+				_ = os.RemoveAll("cdktf.out")
+				for p, content := range previous {
+					_ = os.MkdirAll(filepath.Dir(p), 0o755)
+					_ = os.WriteFile(p, []byte(content), 0o644)
+				}
+			}
+		}()
 		if len(after) != len(previous) {
 			t.Fatalf("cdktf.out changed: %d files, was %d", len(after), len(previous))
 		}
@@ -151,6 +164,71 @@ func TestBadInputBroadly(t *testing.T) {
 	if err := os.Rename(work+"/tmp/lambdas/project-x/project-x-task", "lambdas/project-x/"+strings.Repeat("f", 60)); err != nil {
 		t.Fatal(err)
 	}
+	// The ECS service pattern's settings (agent-factory's type).
+	ecsOK := func(edit func(*ecsservice.Settings)) stack.Project {
+		s := ecsservice.Settings{GitHubRepository: "FractalLabsDev/agent-factory", Secrets: []string{"anthropic-api-key"},
+			Environments: map[core.Environment]ecsservice.EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}}
+		edit(&s)
+		return ecsservice.Project("agent-factory", s)
+	}
+	prod := func(s *ecsservice.Settings, edit func(*ecsservice.EnvironmentSettings)) {
+		e := s.Environments[core.Production]
+		edit(&e)
+		s.Environments = map[core.Environment]ecsservice.EnvironmentSettings{core.Production: e}
+	}
+	ecsCases := []struct {
+		name   string
+		p      stack.Project
+		expect []string
+	}{
+		{"unsupported CPU/memory pair", ecsOK(func(s *ecsservice.Settings) { s.CPU, s.MemoryMB = 512, 512 }), []string{"512", "Fargate"}},
+		{"CPU Fargate does not offer", ecsOK(func(s *ecsservice.Settings) { s.CPU = 300 }), []string{"300"}},
+		{"container port out of range", ecsOK(func(s *ecsservice.Settings) { s.ContainerPort = 70000 }), []string{"ContainerPort", "70000", "65535"}},
+		{"certificate from another region", ecsOK(func(s *ecsservice.Settings) {
+			prod(s, func(e *ecsservice.EnvironmentSettings) {
+				e.CertificateARN = "arn:aws:acm:us-east-1:427479925030:certificate/0f3e6f5c-1111-2222-3333-444455556666"
+			})
+		}), []string{"Environments[production].CertificateARN", "us-east-1", "us-east-2"}},
+		{"certificate that is not an ARN", ecsOK(func(s *ecsservice.Settings) {
+			prod(s, func(e *ecsservice.EnvironmentSettings) { e.CertificateARN = "my-cert" })
+		}), []string{"CertificateARN", `"my-cert"`}},
+		{"production on plain HTTP without saying so", ecsOK(func(s *ecsservice.Settings) {
+			prod(s, func(e *ecsservice.EnvironmentSettings) { e.AllowHTTPWithoutCertificate = false })
+		}), []string{"Environments[production].CertificateARN", "AllowHTTPWithoutCertificate"}},
+		{"empty GitHub repository", ecsOK(func(s *ecsservice.Settings) { s.GitHubRepository = "" }), []string{"GitHubRepository", "owner/name"}},
+		{"GitHub repository without owner", ecsOK(func(s *ecsservice.Settings) { s.GitHubRepository = "agent-factory" }), []string{"agent-factory"}},
+		{"unknown NAT strategy", ecsOK(func(s *ecsservice.Settings) {
+			prod(s, func(e *ecsservice.EnvironmentSettings) { e.NAT = networking.NatStrategy("two") })
+		}), []string{"Environments[production].NAT", `"two"`, "one-per-az"}},
+		{"secret key with capitals", ecsOK(func(s *ecsservice.Settings) { s.Secrets = []string{"Anthropic_Key"} }), []string{"Secrets[0]", `"Anthropic_Key"`}},
+		{"duplicate secret", ecsOK(func(s *ecsservice.Settings) { s.Secrets = []string{"a-key", "a-key"} }), []string{"Secrets[1]", "duplicate secret"}},
+		{"log retention CloudWatch does not offer", ecsOK(func(s *ecsservice.Settings) {
+			prod(s, func(e *ecsservice.EnvironmentSettings) { e.LogRetentionDays = 45 })
+		}), []string{"45 days", "use one of"}},
+		{"settings for an unknown environment", ecsOK(func(s *ecsservice.Settings) {
+			s.Environments["staging"] = ecsservice.EnvironmentSettings{}
+		}), []string{"Environments", `"staging"`, "dev, production"}},
+		{"project name too long for target group names", ecsservice.Project("agent-factory-with-a-long-name", ecsservice.Settings{GitHubRepository: "o/r",
+			Environments: map[core.Environment]ecsservice.EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}}),
+			[]string{"target group", "32"}},
+	}
+	for _, c := range ecsCases {
+		t.Run("ecs settings/"+c.name, func(t *testing.T) {
+			_, err := stack.Synth([]stack.Project{c.p}, stack.Options{Root: work})
+			if err == nil {
+				t.Error("synth succeeded; want an error")
+				unchanged(t)
+				return
+			}
+			for _, want := range c.expect {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error does not contain %q:\n%v", want, err)
+				}
+			}
+			unchanged(t)
+		})
+	}
+
 	for _, c := range settingsCases {
 		t.Run("settings/"+c.name, func(t *testing.T) {
 			p := scheduledlambda.Project(c.project, c.settings)

@@ -5,11 +5,15 @@
 package ecsservice
 
 import (
+	"fmt"
+	"sort"
+
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
 	"github.com/fractallabsdev/talkwise-infra/constructs/codedeploy"
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ecr"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ecs"
 	"github.com/fractallabsdev/talkwise-infra/constructs/githuboidc"
@@ -25,6 +29,9 @@ func Project(name string, settings Settings) stack.Project {
 		Name:      name,
 		StateKeys: settings.StateKeys,
 		Prepare: func(s *stack.Stack) (func() error, error) {
+			if err := settings.checkEnvironments(); err != nil {
+				return nil, err
+			}
 			r := settings.resolve(s.Env())
 			if err := r.validate(s.Names, s.Platform); err != nil {
 				return nil, err
@@ -32,6 +39,23 @@ func Project(name string, settings Settings) stack.Project {
 			return func() error { build(s, r); return nil }, nil
 		},
 	}
+}
+
+// checkEnvironments refuses settings for an environment that does not
+// exist: they would otherwise be ignored without a word.
+func (s Settings) checkEnvironments() error {
+	var envs []string
+	for env := range s.Environments {
+		envs = append(envs, string(env))
+	}
+	sort.Strings(envs)
+	var errs []error
+	for _, env := range envs {
+		if _, err := core.ParseEnvironment(env); err != nil {
+			errs = append(errs, core.Errorf(fmt.Sprintf("Environments[%s]", env), "use "+core.EnvironmentList(), "%v", err))
+		}
+	}
+	return core.Join(errs...)
 }
 
 // Output names: a contract with scripts and workflows (the spec's deploy
