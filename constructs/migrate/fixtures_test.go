@@ -443,3 +443,28 @@ func TestMoveFromAnAddressTheStackStillHasFailsSynth(t *testing.T) {
 		t.Errorf("error = %v\nwant it to contain %q", err, want)
 	}
 }
+
+// Every resource type the repository's stacks create has an identity rule,
+// so a migration can match each of them; a construct that starts creating a
+// new type must say here how to recognize it.
+func TestEveryResourceTypeOfEveryStackHasAnIdentityRule(t *testing.T) {
+	stacks, err := synthtest.SynthProjects(t, projects.All(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := map[string][]string{}
+	for name, st := range stacks {
+		for _, typ := range st.ResourceTypes() {
+			if !migrate.HasIdentity(typ) {
+				missing[typ] = append(missing[typ], name)
+			}
+		}
+	}
+	for typ, in := range missing {
+		sort.Strings(in)
+		t.Errorf("%s (in %v) has no identity rule in identityKeys", typ, in)
+	}
+	if len(stacks) < 8 {
+		t.Errorf("only %d stacks synthesized", len(stacks))
+	}
+}

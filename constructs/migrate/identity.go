@@ -80,6 +80,15 @@ var identityKeys = map[string][][]string{
 	"aws_secretsmanager_secret_policy": {{"secret_arn"}},
 	"aws_kms_alias":                    {{"name"}},
 	"aws_s3_bucket":                    {{"bucket"}},
+	// A bucket's settings are one object per bucket.
+	"aws_s3_bucket_policy":                               {{"bucket"}},
+	"aws_s3_bucket_versioning":                           {{"bucket"}},
+	"aws_s3_bucket_public_access_block":                  {{"bucket"}},
+	"aws_s3_bucket_server_side_encryption_configuration": {{"bucket"}},
+	"aws_s3_bucket_lifecycle_configuration":              {{"bucket"}},
+	"aws_s3_bucket_ownership_controls":                   {{"bucket"}},
+	"aws_s3_bucket_logging":                              {{"bucket"}},
+	"aws_dynamodb_table":                                 {{"name"}},
 
 	// Containers
 	"aws_ecr_repository":                 {{"name"}},
