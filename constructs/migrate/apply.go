@@ -2,7 +2,6 @@ package migrate
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -66,14 +65,4 @@ func Resources(stack cdktf.TerraformStack) map[string]cdktf.TerraformResource {
 		out[*r.TerraformResourceType()+"."+*stack.GetLogicalId(r)] = r
 	}
 	return out
-}
-
-// sortedKeys is used where output order must not depend on map order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
