@@ -93,3 +93,37 @@ func TestProjectRejectsBadSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestCertificateAndEndpoints: with a certificate, 443 carries the traffic
+// CodeDeploy shifts and 80 only redirects; with NatNone the tasks start
+// through VPC endpoints.
+func TestCertificateAndEndpoints(t *testing.T) {
+	const cert = "arn:aws:acm:us-east-2:427479925030:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+	stacks, err := synthtest.SynthProjects(t, []stack.Project{Project("api", Settings{GitHubRepository: "o/r",
+		Environments: map[core.Environment]EnvironmentSettings{core.Production: {CertificateARN: cert, NAT: networking.NatNone}}})}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := stacks["api-production"]
+	https := st.One(t, "aws_lb_listener", synthtest.Where("port", 443))
+	https.Expect(t, map[string]any{"protocol": "HTTPS", "certificate_arn": cert, "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+		"lifecycle.ignore_changes": []string{"default_action"}})
+	st.One(t, "aws_lb_listener", synthtest.Where("port", 80)).Expect(t, map[string]any{
+		"default_action.0.type": "redirect", "default_action.0.redirect.protocol": "HTTPS", "lifecycle": nil})
+	st.One(t, "aws_codedeploy_deployment_group").Expect(t, map[string]any{
+		"load_balancer_info.target_group_pair_info.prod_traffic_route.listener_arns": []string{https.Ref("arn")}})
+	if n := len(st.Resources("aws_nat_gateway")); n != 0 {
+		t.Errorf("%d NAT gateways with NatNone", n)
+	}
+	for _, svc := range []string{"ecr.api", "ecr.dkr", "logs", "secretsmanager", "s3"} {
+		st.One(t, "aws_vpc_endpoint", synthtest.Where("service_name", "com.amazonaws.us-east-2."+svc))
+	}
+	// Dev of the same project keeps its defaults: HTTP only, one NAT.
+	dev := stacks["api-dev"]
+	if n := len(dev.Resources("aws_nat_gateway")); n != 1 {
+		t.Errorf("dev: %d NAT gateways, want 1", n)
+	}
+	if n := len(dev.Find("aws_lb_listener", synthtest.Where("port", 443))); n != 0 {
+		t.Errorf("dev has an HTTPS listener without a certificate")
+	}
+}
