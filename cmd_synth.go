@@ -3,8 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"sync"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/fingerprint"
+	"github.com/fractallabsdev/talkwise-infra/constructs/lambda"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
@@ -16,11 +20,28 @@ func init() {
 			// Fingerprint the inputs before reading any of them: a file
 			// edited mid-run then differs from the fingerprint, and the next
 			// `make synth` runs again instead of trusting mixed output.
-			inputs, err := fingerprint.Inputs(".", stack.DefaultOutdir(), args)
+			root, err := os.Getwd()
 			if err != nil {
 				return err
 			}
-			names, err := stack.Synth(projects.All(), stack.Options{Only: args, BeforeSwap: inputs.Seal})
+			inputs, err := fingerprint.Inputs(root, stack.DefaultOutdir(), args)
+			if err != nil {
+				return err
+			}
+			buildDir, err := os.MkdirTemp("", "talkwise-build-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(buildDir)
+			// Bundle the handlers while the jsii runtime starts and loads the
+			// AWS provider, seconds in which this process would only wait; the
+			// projects then find their bundles in lambda.Build's cache.
+			var bundling sync.WaitGroup
+			bundling.Go(func() { prebundle(root, buildDir) })
+			defer bundling.Wait()
+			names, err := stack.Synth(projects.All(), stack.Options{
+				Root: root, BuildDir: buildDir, Only: args, BeforeSwap: inputs.Seal,
+			})
 			if err != nil {
 				return fmt.Errorf("%w\nnothing was written; the previous cdktf.out is unchanged", err)
 			}
@@ -50,4 +71,16 @@ func init() {
 			return err
 		},
 	})
+}
+
+// prebundle builds every handler under lambdas/ into buildDir. Errors are
+// left for the projects to report, with their context, when they build the
+// same handler again (lambda.Build caches only successes).
+func prebundle(root, buildDir string) {
+	entries, _ := filepath.Glob(filepath.Join(root, "lambdas", "*", "*", "src", "index.ts"))
+	for _, e := range entries {
+		if dir, err := filepath.Rel(root, filepath.Dir(filepath.Dir(e))); err == nil {
+			_, _ = lambda.Build(root, filepath.ToSlash(dir), buildDir)
+		}
+	}
 }
