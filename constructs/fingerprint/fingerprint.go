@@ -207,9 +207,15 @@ func localReplacements(root string) []string {
 	return out
 }
 
+// localState are the files a local-backend stack's terraform writes beside
+// its cdk.tf.json (the platform stack while bootstrapping); synthesis
+// carries them over like .terraform and never produces them.
+var localState = map[string]bool{"terraform.tfstate": true, "terraform.tfstate.backup": true}
+
 // OutputHash hashes the output tree: every file's path and contents, except
-// the fingerprint itself and the files `terraform init` adds (.terraform,
-// .terraform.lock.hcl), which synthesis carries over and does not produce.
+// the fingerprint itself, the files `terraform init` adds (.terraform,
+// .terraform.lock.hcl) and a local backend's state (localState), which
+// synthesis carries over and does not produce.
 func OutputHash(outdir string) (string, error) {
 	var lines []string
 	err := filepath.WalkDir(outdir, func(path string, d fs.DirEntry, err error) error {
@@ -223,7 +229,7 @@ func OutputHash(outdir string) (string, error) {
 			}
 			return nil
 		}
-		if rel == FileName || d.Name() == ".terraform.lock.hcl" {
+		if rel == FileName || d.Name() == ".terraform.lock.hcl" || localState[d.Name()] {
 			return nil
 		}
 		sum, err := sumFile(path)
