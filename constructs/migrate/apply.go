@@ -42,6 +42,25 @@ func Apply(stack cdktf.TerraformStack, m *Mapping) error {
 			r.ImportFrom(jsii.String(im.ID), nil)
 		}
 	}
+	var removed []any
+	seen := map[string]bool{}
+	for i, f := range m.Forget {
+		from := ResourceAddress(f.Address)
+		if byAddress[from] != nil {
+			errs = append(errs, m.errorAt(fmt.Sprintf("forget[%d].address", i), fmt.Sprintf("%s is still a resource of stack %s", from, m.Stack),
+				"a forgotten resource must be gone from the configuration; remove the entry"))
+			continue
+		}
+		if !seen[from] {
+			seen[from] = true
+			removed = append(removed, map[string]any{"from": from, "lifecycle": map[string]any{"destroy": false}})
+		}
+	}
+	if len(removed) > 0 {
+		// cdktf has no construct for removed blocks; the stack override
+		// writes them at the top level, as Terraform's JSON syntax wants.
+		stack.AddOverride(jsii.String("removed"), removed)
+	}
 	for i, a := range m.Accept.Create {
 		if byAddress[a.Address] == nil {
 			missing(fmt.Sprintf("accept.create[%d].address", i), a.Address)

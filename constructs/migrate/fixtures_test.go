@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -99,13 +100,31 @@ func movedBlocks(t *testing.T, st *synthtest.Stack) map[string]string {
 	return out
 }
 
+// removedBlocks reads the removed blocks of a synthesized stack, failing on
+// any that would destroy.
+func removedBlocks(t *testing.T, st *synthtest.Stack) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	list, _ := st.Doc["removed"].([]any)
+	for _, b := range list {
+		m, _ := b.(map[string]any)
+		from, _ := m["from"].(string)
+		lc, _ := m["lifecycle"].(map[string]any)
+		if lc["destroy"] != false {
+			t.Errorf("removed block for %s has lifecycle %v, want destroy = false", from, m["lifecycle"])
+		}
+		out[from] = true
+	}
+	return out
+}
+
 type fixtureCase struct {
 	project string
 	env     core.Environment
 	// want maps each old managed address to the construct path of its new
 	// counterpart (stable and readable, unlike hashed logical IDs).
 	want map[string]string
-	// accepted old resources that hold nothing in AWS.
+	// old resources that hold nothing in AWS, forgotten automatically.
 	stateOnly []string
 }
 
@@ -131,18 +150,16 @@ func checkFixture(t *testing.T, c fixtureCase) {
 			if len(rep.AcceptedCreate) != 0 || len(rep.Imports) != 0 {
 				t.Errorf("want no created or imported resource, report:\n%s", sb.String())
 			}
-			var accepted []string
-			for _, a := range rep.AcceptedDestroy {
-				accepted = append(accepted, a.Address)
+			if len(rep.AcceptedDestroy) != 0 {
+				t.Errorf("want nothing destroyed, report:\n%s", sb.String())
+			}
+			var forgotten []string
+			for _, f := range rep.Forgotten {
+				forgotten = append(forgotten, f.Address)
 			}
 			sort.Strings(c.stateOnly)
-			if strings.Join(accepted, ",") != strings.Join(c.stateOnly, ",") {
-				t.Errorf("accepted destroys = %v, want only the state-only %v", accepted, c.stateOnly)
-			}
-			for _, a := range c.stateOnly {
-				if want := "terraform -chdir=cdktf.out/stacks/" + n.StackName() + " state rm '" + a + "'"; !strings.Contains(sb.String(), want) {
-					t.Errorf("report does not say how to drop %s from state (%q):\n%s", a, want, sb.String())
-				}
+			if strings.Join(forgotten, ",") != strings.Join(c.stateOnly, ",") {
+				t.Errorf("forgotten = %v, want only the state-only %v", forgotten, c.stateOnly)
 			}
 			pathOf := map[string]string{}
 			for _, r := range rep.New {
@@ -179,6 +196,15 @@ func checkFixture(t *testing.T, c fixtureCase) {
 			}
 			if len(moved) != len(rep.Result.Moves) {
 				t.Errorf("%d moved blocks, want %d", len(moved), len(rep.Result.Moves))
+			}
+			// State-only resources are forgotten with removed blocks, so the
+			// plan destroys nothing at all.
+			wantRemoved := map[string]bool{}
+			for _, a := range c.stateOnly {
+				wantRemoved[migrate.ResourceAddress(a)] = true
+			}
+			if got := removedBlocks(t, stacks[n.StackName()]); !reflect.DeepEqual(got, wantRemoved) {
+				t.Errorf("removed blocks (destroy = false) for %v, want %v", got, wantRemoved)
 			}
 		})
 	}
@@ -303,7 +329,7 @@ func TestUnmatchedResourceNeedsAcceptance(t *testing.T) {
 		t.Errorf("mapping file does not list the open destroy:\n%s", text)
 	}
 	// The user accepts it and pins nothing else; the next run keeps both.
-	accepted := strings.Replace(string(text), "  destroy:\n", "  destroy:\n    - address: '"+attachment+"'\n      reason: replaced by the inline WriteOwnLogs statement\n", 1)
+	accepted := strings.Replace(string(text), "  destroy: []\n", "  destroy:\n    - address: '"+attachment+"'\n      reason: replaced by the inline WriteOwnLogs statement\n", 1)
 	if accepted == string(text) {
 		t.Fatalf("no destroy list to edit in:\n%s", text)
 	}
@@ -466,5 +492,53 @@ func TestEveryResourceTypeOfEveryStackHasAnIdentityRule(t *testing.T) {
 	}
 	if len(stacks) < 8 {
 		t.Errorf("only %d stacks synthesized", len(stacks))
+	}
+}
+
+// A parameter the HCL project created, whose value lives only in AWS, must
+// not be destroyed now that the stack only reads it: the user forgets it,
+// and synthesis emits a removed block that keeps it in AWS.
+func TestForgottenResourceBecomesARemovedBlock(t *testing.T) {
+	p := project(t, "ruk-scheduler")
+	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
+	root := workspace(t, n.Project)
+	param := `module.ssm.aws_ssm_parameter.this["message-hub-url"]`
+	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
+		"module": "module.ssm", "mode": "managed", "type": "aws_ssm_parameter", "name": "this",
+		"provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+		"instances": [{"index_key": "message-hub-url", "schema_version": 0, "attributes": {
+			"id": "/ruk-scheduler/dev/message-hub-url", "name": "/ruk-scheduler/dev/message-hub-url",
+			"arn": "arn:aws:ssm:us-east-2:427479925030:parameter/ruk-scheduler/dev/message-hub-url",
+			"type": "String", "value": "https://hub.dev.example.com", "tier": "Standard"}}]}`)
+	run := func() *migrate.Report {
+		rep, err := migrate.Run(migrate.Options{Root: root, Names: n, StatePath: state, Synthesize: synthesizer(t, root, p, n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	if rep := run(); len(rep.OpenDestroy) != 1 || rep.OpenDestroy[0].Address != param {
+		t.Fatalf("want the parameter as the one open destroy, got %+v", rep.OpenDestroy)
+	}
+	file := filepath.Join(root, migrate.File(n.Project, n.Environment))
+	text, _ := os.ReadFile(file)
+	edited := strings.Replace(string(text), "forget:\n", "forget:\n  - address: '"+param+"'\n    reason: its value is set out of band; the stack only reads it\n", 1)
+	if edited == string(text) {
+		t.Fatalf("no forget list to edit in:\n%s", text)
+	}
+	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if rep := run(); rep.Outstanding() != 0 || len(rep.Forgotten) != 2 {
+		t.Fatalf("forget not honoured: open %d, forgotten %v", rep.Outstanding(), rep.Forgotten)
+	}
+	stacks, err := synthtest.SynthProjects(t, []stack.Project{p}, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := removedBlocks(t, stacks[n.StackName()])
+	want := map[string]bool{"module.ssm.aws_ssm_parameter.this": true, "module.lambda.null_resource.build": true}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("removed blocks %v, want %v", got, want)
 	}
 }

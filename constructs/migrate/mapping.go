@@ -26,6 +26,10 @@ type Mapping struct {
 	// Imports become `import` blocks: resources that exist in AWS but not in
 	// the old state.
 	Imports []ImportEntry `yaml:"imports"`
+	// Forget lists old resources Terraform stops managing without destroying
+	// them (a `removed` block with destroy = false): objects the new stack
+	// reads instead of owning, or that another stack adopts.
+	Forget []AcceptEntry `yaml:"forget"`
 	// Accept lists what the user agrees Terraform creates or destroys.
 	Accept Accept `yaml:"accept"`
 
@@ -94,7 +98,7 @@ var (
 func Parse(file string, names core.Names, raw []byte) (*Mapping, error) {
 	m := &Mapping{file: file}
 	if err := yaml.UnmarshalWithOptions(raw, m, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
-		ce := &core.ConfigError{File: file, Problem: err.Error(), Fix: "keys are stack, moves (from, to, matched_on), imports (to, id), accept (destroy, create: address, reason)"}
+		ce := &core.ConfigError{File: file, Problem: err.Error(), Fix: "keys are stack, moves (from, to, matched_on), imports (to, id), forget (address, reason), accept (destroy, create: address, reason)"}
 		var ye yaml.Error
 		if errors.As(err, &ye) {
 			ce.Problem = ye.GetMessage()
@@ -150,7 +154,23 @@ func Parse(file string, names core.Names, raw []byte) (*Mapping, error) {
 				"set id to the ID the resource type's import section documents (a name, an ARN, sg-..., sgr-...)"))
 		}
 	}
+	forgotten := map[string]bool{}
+	for i, f := range m.Forget {
+		at := fmt.Sprintf("forget[%d].address", i)
+		switch _, moved := fromSeen[f.Address]; {
+		case !oldAddressRe.MatchString(f.Address):
+			errs = append(errs, m.errorAt(at, fmt.Sprintf("%q is not a resource instance address", f.Address),
+				"copy the address from `terraform state list`"))
+		case moved:
+			errs = append(errs, m.errorAt(at, f.Address+" is also moved", "either move it or forget it"))
+		}
+		forgotten[f.Address] = true
+	}
 	for i, a := range m.Accept.Destroy {
+		if forgotten[a.Address] {
+			errs = append(errs, m.errorAt(fmt.Sprintf("accept.destroy[%d].address", i), a.Address+" is also forgotten",
+				"either forget it (kept in AWS) or accept its destroy"))
+		}
 		if !oldAddressRe.MatchString(a.Address) {
 			errs = append(errs, m.errorAt(fmt.Sprintf("accept.destroy[%d].address", i), fmt.Sprintf("%q is not a resource instance address", a.Address),
 				"copy the address from `terraform state list`"))
@@ -195,3 +215,12 @@ func (m *Mapping) line(field string) int {
 	}
 	return 0
 }
+
+// ResourceAddress is an instance address without its instance keys, as a
+// `removed` block's from needs it: module.lambda["a"].aws_x.y[0] becomes
+// module.lambda.aws_x.y.
+func ResourceAddress(instance string) string {
+	return instanceKeyRe.ReplaceAllString(instance, "")
+}
+
+var instanceKeyRe = regexp.MustCompile(`\[(\d+|"([^"\\]|\\.)*")\]`)

@@ -51,6 +51,7 @@ func TestRenderedMappingParsesBack(t *testing.T) {
 			{From: `module.lambda["it's"].aws_lambda_function.this`, To: "aws_lambda_function.Fn_1", On: `function_name = "x: y # z"`},
 		}},
 		Imports:         []ImportEntry{{To: "aws_vpc_security_group_ingress_rule.Http_2", ID: "sgr-0123456789abcdef0"}},
+		Forgotten:       []AcceptEntry{{Address: `module.ssm.aws_ssm_parameter.this["url"]`, Reason: "value set out of band"}},
 		AcceptedDestroy: []AcceptEntry{{Address: "module.iam.aws_iam_role_policy_attachment.basic", Reason: "replaced by the inline policy"}},
 		AcceptedCreate:  []AcceptEntry{{Address: "aws_sqs_queue.Dlq_3"}},
 	}
@@ -60,7 +61,7 @@ func TestRenderedMappingParsesBack(t *testing.T) {
 		t.Fatalf("%v\n%s", err, text)
 	}
 	if m.Moves[0].From != rep.Result.Moves[0].From || m.Moves[0].MatchedOn != rep.Result.Moves[0].On ||
-		m.Imports[0] != rep.Imports[0] || m.Accept.Destroy[0] != rep.AcceptedDestroy[0] || m.Accept.Create[0] != rep.AcceptedCreate[0] {
+		m.Imports[0] != rep.Imports[0] || m.Forget[0] != rep.Forgotten[0] || m.Accept.Destroy[0] != rep.AcceptedDestroy[0] || m.Accept.Create[0] != rep.AcceptedCreate[0] {
 		t.Errorf("round trip lost something:\n%s\n%+v", text, m)
 	}
 }
@@ -86,5 +87,51 @@ func TestRenderListsUndecidedItemsAndStillParses(t *testing.T) {
 	}
 	if _, err := Parse("dev.yaml", rukDev, []byte(text)); err != nil {
 		t.Errorf("rendered file does not parse: %v\n%s", err, text)
+	}
+}
+
+func TestResourceAddressDropsInstanceKeys(t *testing.T) {
+	for in, want := range map[string]string{
+		`module.lambda["a"].null_resource.build`:                 "module.lambda.null_resource.build",
+		`module.ssm.aws_ssm_parameter.this["x[1]"]`:              "module.ssm.aws_ssm_parameter.this",
+		`module.waf[0].aws_wafv2_web_acl.this`:                   "module.waf.aws_wafv2_web_acl.this",
+		`aws_subnet.public[1]`:                                   "aws_subnet.public",
+		`module.a["k"].module.b[2].aws_iam_role.r["say \"hi\""]`: "module.a.module.b.aws_iam_role.r",
+		`aws_vpc.this`: "aws_vpc.this",
+	} {
+		if got := ResourceAddress(in); got != want {
+			t.Errorf("ResourceAddress(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestForgettingSomeInstancesOfAResourceIsRefused(t *testing.T) {
+	olds := []OldResource{
+		{Address: `module.ssm.aws_ssm_parameter.this["a"]`}, {Address: `module.ssm.aws_ssm_parameter.this["b"]`},
+		{Address: `module.lambda["x"].null_resource.build`}, {Address: `module.lambda["y"].null_resource.build`},
+	}
+	all := []AcceptEntry{{Address: `module.lambda["x"].null_resource.build`}, {Address: `module.lambda["y"].null_resource.build`}}
+	if err := checkForgetCoversResources(olds, all); err != nil {
+		t.Errorf("every instance forgotten: %v", err)
+	}
+	err := checkForgetCoversResources(olds, append(all, AcceptEntry{Address: `module.ssm.aws_ssm_parameter.this["a"]`}))
+	if err == nil || !strings.Contains(err.Error(), `module.ssm.aws_ssm_parameter.this["b"] is not forgotten`) {
+		t.Errorf("error = %v, want it to name the instance left out", err)
+	}
+}
+
+func TestParseForgetErrors(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"stack: ruk-scheduler-dev\nmoves:\n  - from: aws_iam_role.a\n    to: aws_iam_role.R\nforget:\n  - address: aws_iam_role.a\n",
+			"dev.yaml:6: forget[0].address: aws_iam_role.a is also moved; either move it or forget it"},
+		{"stack: ruk-scheduler-dev\nforget:\n  - address: aws_sqs_queue.q\naccept:\n  destroy:\n    - address: aws_sqs_queue.q\n",
+			"accept.destroy[0].address: aws_sqs_queue.q is also forgotten"},
+		{"stack: ruk-scheduler-dev\nforget:\n  - address: data.aws_ssm_parameter.p\n",
+			`forget[0].address: "data.aws_ssm_parameter.p" is not a resource instance address`},
+	} {
+		_, err := Parse("dev.yaml", rukDev, []byte(tc.body))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error = %v\nwant %q", err, tc.want)
+		}
 	}
 }

@@ -41,8 +41,10 @@ type Report struct {
 	Result *Result
 	// Imports kept from the previous mapping file.
 	Imports []ImportEntry
+	// Forgotten old resources leave the state but stay in AWS.
+	Forgotten []AcceptEntry
 	// Accepted unmatched resources: old ones that will be destroyed, new
-	// ones that will be created or imported.
+	// ones that will be created.
 	AcceptedDestroy, AcceptedCreate []AcceptEntry
 	// Dropped are entries of the previous mapping file that no longer apply.
 	Dropped []string
@@ -126,14 +128,28 @@ func Run(opts Options) (*Report, error) {
 	for _, a := range prev.Accept.Create {
 		acceptedCreate[a.Address] = a.Reason
 	}
+	forget := map[string]string{}
+	for _, f := range prev.Forget {
+		forget[f.Address] = f.Reason
+	}
 	for _, u := range res.UnmatchedOld {
-		if reason, ok := acceptedDestroy[u.Address]; ok {
+		if reason, ok := forget[u.Address]; ok {
+			rep.Forgotten = append(rep.Forgotten, AcceptEntry{u.Address, reason})
+		} else if reason, ok := acceptedDestroy[u.Address]; ok {
 			rep.AcceptedDestroy = append(rep.AcceptedDestroy, AcceptEntry{u.Address, reason})
 		} else if _, stateOnly := stateOnlyTypes[u.Type]; stateOnly {
-			rep.AcceptedDestroy = append(rep.AcceptedDestroy, AcceptEntry{u.Address, autoAccepted + u.Reason})
+			rep.Forgotten = append(rep.Forgotten, AcceptEntry{u.Address, autoForgotten + u.Reason})
 		} else {
 			rep.OpenDestroy = append(rep.OpenDestroy, u)
 		}
+	}
+	for _, f := range prev.Forget {
+		if !contains(rep.Forgotten, f.Address) {
+			rep.Dropped = append(rep.Dropped, fmt.Sprintf("forget %s: it is matched or no longer in the old state", f.Address))
+		}
+	}
+	if err := checkForgetCoversResources(st.Resources, rep.Forgotten); err != nil {
+		return nil, fmt.Errorf("%s: %w", rep.File, err)
 	}
 	for _, u := range res.UnmatchedNew {
 		if imported[u.Address] {
@@ -165,9 +181,29 @@ func Run(opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// autoAccepted starts the reason of a destroy accepted without asking: a
-// resource that holds nothing in AWS.
-const autoAccepted = "accepted by migrate: "
+// autoForgotten starts the reason of a resource forgotten without asking:
+// one that holds nothing in AWS.
+const autoForgotten = "forgotten by migrate: "
+
+// checkForgetCoversResources makes sure that forgetting never reaches an
+// instance nobody chose to forget: Terraform's removed blocks take no
+// instance keys, so forgetting module.a["x"].aws_b.c forgets every instance
+// of module.a.aws_b.c.
+func checkForgetCoversResources(old []OldResource, forgotten []AcceptEntry) error {
+	chosen := map[string]bool{}
+	resources := map[string]bool{}
+	for _, f := range forgotten {
+		chosen[f.Address] = true
+		resources[ResourceAddress(f.Address)] = true
+	}
+	for _, o := range old {
+		r := ResourceAddress(o.Address)
+		if resources[r] && !chosen[o.Address] {
+			return fmt.Errorf("forgetting an instance of %s forgets all of them (Terraform's removed blocks take no instance keys), but %s is not forgotten; forget it too, or keep every instance of %s", r, o.Address, r)
+		}
+	}
+	return nil
+}
 
 func contains(list []AcceptEntry, addr string) bool {
 	for _, a := range list {
@@ -208,7 +244,8 @@ func Render(n core.Names, rep *Report) string {
 	w("# time each move becomes a `moved` block and each import an `import` block.")
 	w("# Then `make plan` must show no destroy and no replace (docs/migrating-from-hcl.md).")
 	w("# Your edits survive the next run: pin an ambiguous match as a move, add")
-	w("# imports, accept what may be destroyed or created.")
+	w("# imports, forget what must stay in AWS unmanaged, accept what may be")
+	w("# destroyed or created.")
 	w("stack: %s", n.StackName())
 	w("")
 	w("# Old address (terraform state list) -> new address (cdk.tf.json).")
@@ -238,15 +275,19 @@ func Render(n core.Names, rep *Report) string {
 		}
 	}
 	w("")
+	w("# Old resources Terraform stops managing but leaves in AWS; each becomes a")
+	w("# `removed` block with destroy = false (Terraform 1.7+).")
+	writeEntries(w, "", "forget", rep.Forgotten)
+	w("")
 	w("accept:")
 	w("  # Old resources with no counterpart that Terraform will destroy.")
-	writeAccepted(w, "destroy", rep.AcceptedDestroy)
+	writeEntries(w, "  ", "destroy", rep.AcceptedDestroy)
 	w("  # New resources with no counterpart that Terraform will create.")
-	writeAccepted(w, "create", rep.AcceptedCreate)
+	writeEntries(w, "  ", "create", rep.AcceptedCreate)
 	if open := rep.Outstanding(); open > 0 {
 		w("")
 		w("# Not decided yet (%d): ambiguous matches to pin as moves, and unmatched", open)
-		w("# resources to accept, import or fix. Copy an entry above to decide it.")
+		w("# resources to forget, accept, import or fix. Copy an entry above to decide it.")
 		for _, a := range rep.Result.Ambiguous {
 			w("#   ambiguous: %s could be any of %s (all have %s)", a.Address, strings.Join(a.Candidates, ", "), a.On)
 		}
@@ -260,17 +301,17 @@ func Render(n core.Names, rep *Report) string {
 	return b.String()
 }
 
-func writeAccepted(w func(string, ...any), key string, list []AcceptEntry) {
+func writeEntries(w func(string, ...any), indent, key string, list []AcceptEntry) {
 	if len(list) == 0 {
-		w("  %s: []", key)
+		w("%s%s: []", indent, key)
 		return
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Address < list[j].Address })
-	w("  %s:", key)
+	w("%s%s:", indent, key)
 	for _, a := range list {
-		w("    - address: %s", quote(a.Address))
+		w("%s  - address: %s", indent, quote(a.Address))
 		if a.Reason != "" {
-			w("      reason: %s", quote(a.Reason))
+			w("%s    reason: %s", indent, quote(a.Reason))
 		}
 	}
 }

@@ -15,6 +15,12 @@ func PrintReport(w io.Writer, rep *Report) {
 	for _, d := range rep.Dropped {
 		fmt.Fprintf(w, "dropped from the previous mapping: %s\n", d)
 	}
+	if len(rep.Forgotten) > 0 {
+		fmt.Fprintf(w, "forgotten (removed from state, left in AWS): %d\n", len(rep.Forgotten))
+		for _, a := range rep.Forgotten {
+			fmt.Fprintf(w, "  %s (%s)\n", a.Address, a.Reason)
+		}
+	}
 	if len(rep.AcceptedDestroy) > 0 || len(rep.AcceptedCreate) > 0 {
 		fmt.Fprintf(w, "accepted: %d destroyed, %d created\n", len(rep.AcceptedDestroy), len(rep.AcceptedCreate))
 		for _, a := range rep.AcceptedDestroy {
@@ -31,7 +37,7 @@ func PrintReport(w io.Writer, rep *Report) {
 		}
 	}
 	if len(rep.OpenDestroy) > 0 {
-		fmt.Fprintln(w, "would be DESTROYED (no counterpart in the new stack; accept under accept.destroy or pin a move):")
+		fmt.Fprintln(w, "would be DESTROYED (no counterpart in the new stack; pin a move, forget it to keep it in AWS, or accept under accept.destroy):")
 		for _, u := range rep.OpenDestroy {
 			fmt.Fprintf(w, "  %s: %s\n", u.Address, u.Reason)
 		}
@@ -40,18 +46,6 @@ func PrintReport(w io.Writer, rep *Report) {
 		fmt.Fprintln(w, "would be CREATED (no counterpart in the old state; accept under accept.create, import it, or pin a move):")
 		for _, u := range rep.OpenCreate {
 			fmt.Fprintf(w, "  %s: %s\n", u.Address, u.Reason)
-		}
-	}
-	var stateOnly []string
-	for _, a := range rep.AcceptedDestroy {
-		if strings.HasPrefix(a.Reason, autoAccepted) {
-			stateOnly = append(stateOnly, a.Address)
-		}
-	}
-	if len(stateOnly) > 0 {
-		fmt.Fprintln(w, "to keep the first plan at zero destroys, drop the resources that hold nothing in AWS from the state first:")
-		for _, a := range stateOnly {
-			fmt.Fprintf(w, "  terraform -chdir=cdktf.out/stacks/%s state rm '%s'\n", rep.Stack, a)
 		}
 	}
 	fmt.Fprintf(w, "wrote %s\n", rep.File)
