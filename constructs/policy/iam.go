@@ -46,6 +46,18 @@ var UnscopedActions = []string{
 	"xray:PutTraceSegments",
 }
 
+// wildcardManagedPolicies are AWS managed policies whose statements allow
+// "*" (Security Hub IAM.1) or every action of a service, by what they allow.
+var wildcardManagedPolicies = map[string]string{
+	"arn:aws:iam::aws:policy/AdministratorAccess":     `"*" on "*"`,
+	"arn:aws:iam::aws:policy/PowerUserAccess":         `every action but IAM and Organizations ("NotAction")`,
+	"arn:aws:iam::aws:policy/IAMFullAccess":           `"iam:*"`,
+	"arn:aws:iam::aws:policy/AmazonS3FullAccess":      `"s3:*"`,
+	"arn:aws:iam::aws:policy/AmazonEC2FullAccess":     `"ec2:*"`,
+	"arn:aws:iam::aws:policy/AWSLambda_FullAccess":    `"lambda:*"`,
+	"arn:aws:iam::aws:policy/SecretsManagerReadWrite": `"secretsmanager:*"`,
+}
+
 func isUnscoped(action string) bool {
 	for _, a := range UnscopedActions {
 		if strings.EqualFold(a, action) {
@@ -182,6 +194,26 @@ func checkIAM(s *Stack) []Violation {
 				continue
 			}
 			out = append(out, checkStatements(s, b, pf.kind, stmts)...)
+		}
+	}
+	// AWS managed policies that grant "*" or a service-wide wildcard are the
+	// same as writing it ourselves.
+	for _, typ := range []string{"aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment"} {
+		for _, b := range s.resources(typ) {
+			if wide := wildcardManagedPolicies[str(b.Fields, "policy_arn")]; wide != "" {
+				out = append(out, s.violation(b, RuleIAMWildcardAction,
+					"grant the exact actions with scoped statements (iam.Role.AddToPolicy) instead of the AWS managed policy",
+					"attaches %s, which allows %s", str(b.Fields, "policy_arn"), wide))
+			}
+		}
+	}
+	for _, b := range s.resources("aws_iam_role") {
+		for _, arn := range stringList(b.Fields["managed_policy_arns"]) {
+			if wide := wildcardManagedPolicies[arn]; wide != "" {
+				out = append(out, s.violation(b, RuleIAMWildcardAction,
+					"grant the exact actions with scoped statements (iam.Role.AddToPolicy) instead of the AWS managed policy",
+					"attaches %s, which allows %s", arn, wide))
+			}
 		}
 	}
 	for _, b := range s.data("aws_iam_policy_document") {

@@ -160,6 +160,15 @@ var ruleCases = []ruleCase{
 		roleWith(s, "Guard", iam.Statement{Sid: "DenyAll", Effect: "Deny", Actions: []string{"*"}, Resources: []string{"*"}},
 			iam.Allow("Logs", []string{"logs:PutLogEvents"}, "arn:aws:logs:us-east-2:427479925030:log-group:/x:*"))
 	}},
+	{name: "AWS managed admin policy", rule: policy.RuleIAMWildcardAction, want: []string{"AdministratorAccess", `"*" on "*"`},
+		build: func(s *stack.Stack) {
+			iam.NewRole(s.Scope, "Admin", &iam.RoleProps{Name: "test-dev-admin", Trust: []iam.Statement{lambdaTrust},
+				ManagedPolicyARNs: []string{"arn:aws:iam::aws:policy/AdministratorAccess"}})
+		}},
+	{name: "AWS managed scoped policy", build: func(s *stack.Stack) {
+		iam.NewRole(s.Scope, "Deployer", &iam.RoleProps{Name: "test-dev-codedeploy", Trust: []iam.Statement{lambdaTrust},
+			ManagedPolicyARNs: []string{"arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"}})
+	}},
 	{name: "policy that is not JSON", rule: policy.RuleIAMUncheckable, want: []string{"not a JSON policy document"},
 		build: func(s *stack.Stack) {
 			rawRole(s, "Opaque", "test-dev-opaque", "${file(\"trust.json\")}")
