@@ -50,6 +50,7 @@ node: $(filter-out node,$(NODE))
 help:
 	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "new project: make new name=<project> pattern=lambda|ecs"
+	@echo "security scan: make scan (Trivy on every stack, fails on CRITICAL/HIGH; docs/security.md)"
 	@echo "projects: $(PROJECTS)"
 
 # make synth skips synthesis while $(OUTDIR) still matches every input (Go
