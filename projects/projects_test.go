@@ -57,6 +57,7 @@ func TestBackendProviderAndTags(t *testing.T) {
 				"dynamodb_table": "infra-platform-tfstate-lock",
 			},
 			"terraform.required_providers.aws.version": "5.99.1",
+			"terraform.required_version":               ">= 1.5.0",
 			"provider.aws.0.region":                    "us-east-2",
 			"provider.aws.0.allowed_account_ids":       []string{"427479925030"},
 			"provider.aws.0.default_tags.0.tags": map[string]any{

@@ -34,6 +34,7 @@ func accountStackName(p Project) string { return p.Name }
 func newAccountStack(scope constructs.Construct, p Project, platform core.Platform, root, buildDir string) *Stack {
 	name := accountStackName(p)
 	s := cdktf.NewTerraformStack(scope, jsii.String(name))
+	requireTerraform(s)
 	provider.NewAwsProvider(s, jsii.String("aws"), &provider.AwsProviderConfig{
 		Region:            jsii.String(platform.Region),
 		AllowedAccountIds: jsii.Strings(platform.AccountID),

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -94,11 +93,7 @@ func Synth(projects []Project, opts Options) (stackNames []string, err error) {
 		opts.BuildDir = buildDir
 	}
 
-	app := cdktf.NewApp(&cdktf.AppConfig{
-		Outdir: jsii.String(staging),
-		// Stack traces in metadata would embed this machine's paths.
-		StackTraces: jsii.Bool(false),
-	})
+	app := NewApp(staging)
 	stackNames, err = Build(app, projects, opts)
 	if err != nil {
 		return nil, err

@@ -40,6 +40,7 @@ func DefaultStateKey(n core.Names) string {
 // newStack creates the stack with its provider and backend.
 func newStack(scope constructs.Construct, names core.Names, platform core.Platform, root, buildDir, stateKey string) *Stack {
 	s := cdktf.NewTerraformStack(scope, jsii.String(names.StackName()))
+	requireTerraform(s)
 	provider.NewAwsProvider(s, jsii.String("aws"), &provider.AwsProviderConfig{
 		Region: jsii.String(platform.Region),
 		// Refuse to run against any other account: dev and production share

@@ -12,9 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
@@ -85,7 +83,7 @@ func SynthProjects(t testing.TB, projects []stack.Project, root string) (map[str
 		root = RepoRoot(t)
 	}
 	outdir := t.TempDir()
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir), StackTraces: jsii.Bool(false)})
+	app := stack.NewApp(outdir)
 	names, err := stack.Build(app, projects, stack.Options{Root: root, Outdir: outdir, BuildDir: t.TempDir()})
 	if err != nil {
 		return nil, err
