@@ -41,6 +41,8 @@ func TestPlatformStackBackendAndProvider(t *testing.T) {
 			"encrypt":        true,
 			"dynamodb_table": "infra-platform-tfstate-lock",
 		},
+		// Import blocks need Terraform 1.5.
+		"terraform.required_version":         ">= 1.5.0",
 		"provider.aws.0.region":              "us-east-2",
 		"provider.aws.0.allowed_account_ids": []string{"427479925030"},
 		// No environment: the platform is shared by dev and production.
