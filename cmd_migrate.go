@@ -6,9 +6,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/aws/jsii-runtime-go"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
-
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/migrate"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
@@ -72,7 +69,7 @@ func synthesizeOne(root, stackName string) (map[string]any, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(outdir)
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir), StackTraces: jsii.Bool(false)})
+	app := stack.NewApp(outdir)
 	_, err = stack.Build(app, projects.All(), stack.Options{
 		Root: root, Outdir: outdir, BuildDir: outdir + "/build", Only: []string{stackName}, SkipMigrations: true,
 	})

@@ -60,6 +60,7 @@ func Apply(stack cdktf.TerraformStack, m *Mapping) error {
 		// cdktf has no construct for removed blocks; the stack override
 		// writes them at the top level, as Terraform's JSON syntax wants.
 		stack.AddOverride(jsii.String("removed"), removed)
+		stack.AddOverride(jsii.String("terraform.required_version"), jsii.String(RemovedBlocksTerraformVersion))
 	}
 	for i, a := range m.Accept.Create {
 		if byAddress[a.Address] == nil {
@@ -68,6 +69,10 @@ func Apply(stack cdktf.TerraformStack, m *Mapping) error {
 	}
 	return core.Join(errs...)
 }
+
+// RemovedBlocksTerraformVersion is what a stack with removed blocks needs:
+// they arrived in Terraform 1.7.
+const RemovedBlocksTerraformVersion = ">= 1.7.0"
 
 // Resources maps the address (<type>.<logical id>) of every resource in
 // stack to the resource.

@@ -9,9 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
-
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/migrate"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
@@ -73,7 +70,7 @@ func project(t *testing.T, name string) stack.Project {
 func synthesizer(t *testing.T, root string, p stack.Project, n core.Names) func() (map[string]any, error) {
 	return func() (map[string]any, error) {
 		outdir := t.TempDir()
-		app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir), StackTraces: jsii.Bool(false)})
+		app := stack.NewApp(outdir)
 		if _, err := stack.Build(app, []stack.Project{p}, stack.Options{Root: root, Outdir: outdir, BuildDir: t.TempDir(),
 			Only: []string{n.StackName()}, SkipMigrations: true}); err != nil {
 			return nil, err
@@ -540,5 +537,9 @@ func TestForgottenResourceBecomesARemovedBlock(t *testing.T) {
 	want := map[string]bool{"module.ssm.aws_ssm_parameter.this": true, "module.lambda.null_resource.build": true}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("removed blocks %v, want %v", got, want)
+	}
+	tf, _ := stacks[n.StackName()].Doc["terraform"].(map[string]any)
+	if tf["required_version"] != ">= 1.7.0" {
+		t.Errorf("required_version = %v, want >= 1.7.0 (removed blocks)", tf["required_version"])
 	}
 }
