@@ -7,6 +7,7 @@ import (
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/fingerprint"
+	"github.com/fractallabsdev/talkwise-infra/constructs/githuboidc"
 	"github.com/fractallabsdev/talkwise-infra/constructs/platform"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
@@ -114,6 +115,18 @@ func TestGitHubOIDCProvider(t *testing.T) {
 		"client_id_list":  []string{"sts.amazonaws.com"},
 		"thumbprint_list": []string{"6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"},
 	})
+}
+
+// Project stacks find the provider with a data source by URL and trust its
+// audience (constructs/githuboidc): both must be what the platform creates.
+func TestProjectStacksLookUpThisProvider(t *testing.T) {
+	if githuboidc.ProviderURL != platform.GitHubOIDCURL || githuboidc.Audience != platform.GitHubOIDCAudience {
+		t.Errorf("githuboidc looks up %q for audience %q; the platform creates %q for %q",
+			githuboidc.ProviderURL, githuboidc.Audience, platform.GitHubOIDCURL, platform.GitHubOIDCAudience)
+	}
+	if got := platform.GitHubOIDCProviderARN("427479925030"); got != "arn:aws:iam::427479925030:oidc-provider/"+githuboidc.TokenHost {
+		t.Errorf("provider ARN %q", got)
+	}
 }
 
 // Every resource of the stack refuses destruction, not only the three main
