@@ -44,42 +44,55 @@ type Graph struct {
 	Stack string
 	Nodes map[string]Node
 	Edges []Edge
-	Root  *Cluster
+	// Attributes lists, per edge, the attributes of To that From reads
+	// ("arn", "name"), shown as the arrow's tooltip.
+	Attributes map[Edge][]string
+	Root       *Cluster
 }
 
 var refPattern = regexp.MustCompile(`\$\{([^}]*)\}`)
-var addrPattern = regexp.MustCompile(`\b((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)`)
+var addrPattern = regexp.MustCompile(`\b((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\.([a-z0-9_]+))?`)
 
 // References returns the resource addresses referenced anywhere inside v,
 // sorted and without duplicates; the "//" metadata is skipped.
 func References(v any) []string {
-	set := map[string]bool{}
-	collect(v, set)
-	out := make([]string, 0, len(set))
-	for a := range set {
+	refs := referencedAttributes(v)
+	out := make([]string, 0, len(refs))
+	for a := range refs {
 		out = append(out, a)
 	}
 	sort.Strings(out)
 	return out
 }
 
-func collect(v any, set map[string]bool) {
+// referencedAttributes maps each referenced address to the attributes read
+// from it ("" when the whole resource is referenced).
+func referencedAttributes(v any) map[string]map[string]bool {
+	refs := map[string]map[string]bool{}
+	collect(v, refs)
+	return refs
+}
+
+func collect(v any, refs map[string]map[string]bool) {
 	switch x := v.(type) {
 	case string:
 		for _, m := range refPattern.FindAllStringSubmatch(x, -1) {
 			for _, a := range addrPattern.FindAllStringSubmatch(m[1], -1) {
-				set[a[1]] = true
+				if refs[a[1]] == nil {
+					refs[a[1]] = map[string]bool{}
+				}
+				refs[a[1]][a[2]] = true
 			}
 		}
 	case map[string]any:
 		for k, e := range x {
 			if k != "//" && k != "depends_on" {
-				collect(e, set)
+				collect(e, refs)
 			}
 		}
 	case []any:
 		for _, e := range x {
-			collect(e, set)
+			collect(e, refs)
 		}
 	}
 }
@@ -104,12 +117,21 @@ func Build(stack string, doc map[string]any) *Graph {
 			}
 		}
 	}
+	g.Attributes = map[Edge][]string{}
 	seen := map[[2]string]bool{}
 	for _, from := range g.sortedAddresses() {
+		refs := referencedAttributes(fields[from])
 		for _, to := range References(fields[from]) {
 			if to != from && g.Nodes[to].Address != "" && !seen[[2]string{from, to}] {
 				seen[[2]string{from, to}] = true
-				g.Edges = append(g.Edges, Edge{From: from, To: to})
+				e := Edge{From: from, To: to}
+				g.Edges = append(g.Edges, e)
+				for attr := range refs[to] {
+					if attr != "" {
+						g.Attributes[e] = append(g.Attributes[e], attr)
+					}
+				}
+				sort.Strings(g.Attributes[e])
 			}
 		}
 		deps, _ := fields[from]["depends_on"].([]any)
@@ -272,11 +294,12 @@ func (g *Graph) DOT() string {
 	}
 	write(g.Root, "  ")
 	for _, e := range g.Edges {
-		attrs := ""
+		tip := e.From + " reads " + e.To + " (" + strings.Join(g.Attributes[e], ", ") + ")"
+		style := ""
 		if e.DependsOn {
-			attrs = ` [style=dashed, tooltip="depends_on"]`
+			tip, style = e.From+" depends_on "+e.To, "style=dashed, "
 		}
-		fmt.Fprintf(&b, "  %s -> %s%s;\n", quote(e.From), quote(e.To), attrs)
+		fmt.Fprintf(&b, "  %s -> %s [%stooltip=%s];\n", quote(e.From), quote(e.To), style, quote(tip))
 	}
 	b.WriteString("}\n")
 	return b.String()

@@ -93,6 +93,21 @@ func TestGraphOfScheduledLambdaStack(t *testing.T) {
 			t.Errorf("missing edge %+v", w)
 		}
 	}
+	// The arrows know what they read: the schedule and the scheduler's policy
+	// the function's ARN, each policy its role's name.
+	for e, want := range map[graph.Edge]string{
+		{From: schedule, To: fn}:              "arn",
+		{From: schedPolicy, To: fn}:           "arn",
+		{From: fnPolicy, To: fnRole}:          "name",
+		{From: fnPolicy, To: logs}:            "arn",
+		{From: fn, To: param}:                 "insecure_value",
+		{From: fn, To: logs, DependsOn: true}: "",
+	} {
+		if got := strings.Join(g.Attributes[e], ","); got != want {
+			t.Errorf("%s -> %s reads %q; want %q", e.From, e.To, got, want)
+		}
+	}
+
 	// Every edge is a reference (or depends_on) in the JSON, and every
 	// reference between two blocks of the stack is an edge.
 	fields := map[string]map[string]any{}
