@@ -59,7 +59,8 @@ func (r *Report) Outstanding() int {
 }
 
 // Run matches the old state to the new stack and writes the mapping file,
-// keeping the user's pins, imports and acceptances from the previous one.
+// keeping the user's decisions from the previous one (pinned moves, imports,
+// forgotten and accepted resources) while they still apply.
 func Run(opts Options) (*Report, error) {
 	st, err := ReadState(opts.StatePath)
 	if err != nil {
