@@ -8,6 +8,7 @@ import (
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/graph"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
 func init() {
@@ -23,6 +24,9 @@ func init() {
 			}
 			if fs.NArg() != 1 {
 				return fmt.Errorf("usage: graph [-o FILE] STACK (run `go run . list` for the stacks)")
+			}
+			if !contains(stack.Names(projects.All()), fs.Arg(0)) {
+				return fmt.Errorf("unknown stack %q: run `go run . list` for the stacks", fs.Arg(0))
 			}
 			doc, err := stack.ReadStack(*outdir, fs.Arg(0))
 			if err != nil {
