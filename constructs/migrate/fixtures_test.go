@@ -543,3 +543,51 @@ func TestForgottenResourceBecomesARemovedBlock(t *testing.T) {
 		t.Errorf("required_version = %v, want >= 1.7.0 (removed blocks)", tf["required_version"])
 	}
 }
+
+// The same log group under two old addresses (imported twice, or left from
+// a renamed module): the command reports both candidates, moves neither,
+// and fails until the user pins one.
+func TestAmbiguousMatchIsReportedNotGuessed(t *testing.T) {
+	p := project(t, "ruk-scheduler")
+	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
+	root := workspace(t, n.Project)
+	group := "/aws/lambda/ruk-scheduler-dev-message-hub-dispatch"
+	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
+		"module": "module.lambda_v1[\"message-hub-dispatch\"]", "mode": "managed", "type": "aws_cloudwatch_log_group", "name": "this",
+		"provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+		"instances": [{"schema_version": 0, "attributes": {"id": "`+group+`", "name": "`+group+`",
+			"arn": "arn:aws:logs:us-east-2:427479925030:log-group:`+group+`", "retention_in_days": 14}}]}`)
+	rep, err := migrate.Run(migrate.Options{Root: root, Names: n, StatePath: state, Synthesize: synthesizer(t, root, p, n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Result.Ambiguous) != 1 || rep.Outstanding() != 1 {
+		t.Fatalf("want one ambiguity and nothing else open, got %+v (open %d)", rep.Result.Ambiguous, rep.Outstanding())
+	}
+	a := rep.Result.Ambiguous[0]
+	want := []string{`module.lambda["message-hub-dispatch"].aws_cloudwatch_log_group.this`, `module.lambda_v1["message-hub-dispatch"].aws_cloudwatch_log_group.this`}
+	if !reflect.DeepEqual(a.Candidates, want) || !strings.HasPrefix(a.Address, "aws_cloudwatch_log_group.") {
+		t.Errorf("ambiguity %+v, want the new log group with candidates %v", a, want)
+	}
+	for _, mv := range rep.Result.Moves {
+		if strings.Contains(mv.From, "aws_cloudwatch_log_group") {
+			t.Errorf("guessed %s -> %s", mv.From, mv.To)
+		}
+	}
+	text, _ := os.ReadFile(filepath.Join(root, rep.File))
+	if !strings.Contains(string(text), "#   ambiguous: "+a.Address+" could be any of "+strings.Join(want, ", ")) {
+		t.Errorf("mapping file does not list the ambiguity:\n%s", text)
+	}
+	// The user pins the live one; the other is then unmatched and must be decided too.
+	pinned := strings.Replace(string(text), "moves:\n", "moves:\n  - from: '"+want[0]+"'\n    to: "+a.Address+"\n", 1)
+	if err := os.WriteFile(filepath.Join(root, rep.File), []byte(pinned), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = migrate.Run(migrate.Options{Root: root, Names: n, StatePath: state, Synthesize: synthesizer(t, root, p, n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Result.Ambiguous) != 0 || len(rep.OpenDestroy) != 1 || rep.OpenDestroy[0].Address != want[1] {
+		t.Errorf("after the pin: ambiguous %v, open destroys %v; want only %s left to decide", rep.Result.Ambiguous, rep.OpenDestroy, want[1])
+	}
+}
