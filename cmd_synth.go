@@ -24,6 +24,20 @@ func init() {
 			if err != nil {
 				return err
 			}
+			// The jsii runtime unpacks itself into a new folder under $TMPDIR
+			// at every start and removes it only in jsii.Close, whose
+			// shutdown races in jsii-runtime-go v1.112 (it prints "Runtime
+			// process exited abnormally"). Give it a private $TMPDIR, set
+			// before the first jsii call, and remove that: otherwise every
+			// synth leaves 2.3 MB in /tmp.
+			tmp, err := os.MkdirTemp("", "talkwise-synth-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			if err := os.Setenv("TMPDIR", tmp); err != nil {
+				return err
+			}
 			inputs, err := fingerprint.Inputs(root, stack.DefaultOutdir(), args)
 			if err != nil {
 				return err
