@@ -50,6 +50,10 @@ func checkLogs(s *Stack) []Violation {
 				out = append(out, s.violation(td, RuleLogDestination,
 					"set logConfiguration.options.awslogs-group to a log group of the stack",
 					"container %q uses awslogs without a log group", str(c, "name")))
+			case driver == "awslogs" && !isReference(str(opts, "awslogs-group")) && !groups[str(opts, "awslogs-group")]:
+				out = append(out, s.violation(td, RuleLogDestination,
+					"create the log group, with a retention, in the same stack (logs.NewLogGroup)",
+					"container %q logs to %q, which this stack does not create, so its retention is unknown", str(c, "name"), str(opts, "awslogs-group")))
 			}
 		}
 	}

@@ -100,6 +100,13 @@ func checkNamesUnique(stacks []*Stack) []Violation {
 		if len(owners) < 2 {
 			continue
 		}
+		// The same report whatever order the stacks came in.
+		sort.Slice(owners, func(i, j int) bool {
+			if owners[i].stack.Name != owners[j].stack.Name {
+				return owners[i].stack.Name < owners[j].stack.Name
+			}
+			return owners[i].b.Path() < owners[j].b.Path()
+		})
 		name := strings.Split(key, "\x00")[1]
 		first := owners[0]
 		for _, o := range owners[1:] {

@@ -67,7 +67,10 @@ func function(s *stack.Stack, id, name string, env map[string]string) {
 	})
 }
 
+// taskDefinition creates a task definition and the log group the awslogs
+// constant names.
 func taskDefinition(s *stack.Stack, containers string) {
+	rawLogGroup(s, "TaskLogs", "/ecs/test-dev-api", 30)
 	ecstaskdefinition.NewEcsTaskDefinition(s.Scope, jsii.String("Task"), &ecstaskdefinition.EcsTaskDefinitionConfig{
 		Family: jsii.String("test-dev-api"), ContainerDefinitions: jsii.String(containers),
 		RequiresCompatibilities: jsii.Strings("FARGATE"), NetworkMode: jsii.String("awsvpc"), Cpu: jsii.String("512"), Memory: jsii.String("1024"),
@@ -223,6 +226,10 @@ var ruleCases = []ruleCase{
 	{name: "awslogs without a group", rule: policy.RuleLogDestination, want: []string{"without a log group"},
 		build: func(s *stack.Stack) {
 			taskDefinition(s, `[{"name":"api","image":"nginx","logConfiguration":{"logDriver":"awslogs","options":{}}}]`)
+		}},
+	{name: "awslogs to a group the stack does not create", rule: policy.RuleLogDestination, want: []string{`"/ecs/elsewhere"`, "does not create"},
+		build: func(s *stack.Stack) {
+			taskDefinition(s, `[{"name":"api","image":"nginx","logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"/ecs/elsewhere"}}}]`)
 		}},
 	{name: "container logging to its group", build: func(s *stack.Stack) {
 		taskDefinition(s, `[{"name":"api","image":"nginx",`+awslogs+`}]`)
