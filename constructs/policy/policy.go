@@ -188,7 +188,7 @@ func num(m map[string]any, key string) (float64, bool) {
 	return 0, false
 }
 
-// strings returns a field holding a string or a list of strings.
+// stringList returns a field holding a string or a list of strings.
 func stringList(v any) []string {
 	switch t := v.(type) {
 	case string:
