@@ -158,7 +158,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	// figure alike rather than one of them.
 	for i := 0; i < *reps; i++ {
 		say("round %d/%d: floor, full synth, scale synth", i+1, *reps)
-		r, err := measure(tmp, nil, app, "floor", filepath.Join(tmp, "floor-out"))
+		// A bare app leaves the jsii runtime's folder in $TMPDIR: keep it in ours.
+		r, err := measure(tmp, []string{"TMPDIR=" + tmp}, app, "floor", filepath.Join(tmp, "floor-out"))
 		if err != nil {
 			return fmt.Errorf("floor: %w", err)
 		}
