@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/fingerprint"
 	"github.com/fractallabsdev/talkwise-infra/constructs/lambda"
@@ -24,19 +25,12 @@ func init() {
 			if err != nil {
 				return err
 			}
-			// The jsii runtime unpacks itself into a new folder under $TMPDIR
-			// at every start and removes it only in jsii.Close, whose
-			// shutdown races in jsii-runtime-go v1.112 (it prints "Runtime
-			// process exited abnormally"). Give it a private $TMPDIR, set
-			// before the first jsii call, and remove that: otherwise every
-			// synth leaves 2.3 MB in /tmp.
-			tmp, err := os.MkdirTemp("", "talkwise-synth-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(tmp)
-			if err := os.Setenv("TMPDIR", tmp); err != nil {
-				return err
+			if !testing.Testing() {
+				cleanup, err := privateTempDir()
+				if err != nil {
+					return err
+				}
+				defer cleanup()
 			}
 			inputs, err := fingerprint.Inputs(root, stack.DefaultOutdir(), args)
 			if err != nil {
@@ -85,6 +79,34 @@ func init() {
 			return err
 		},
 	})
+}
+
+// privateTempDir points $TMPDIR at a new folder until cleanup removes it.
+// The jsii runtime unpacks itself into a new folder under $TMPDIR at every
+// start and removes it only in jsii.Close, whose shutdown races in
+// jsii-runtime-go v1.112 (it prints "Runtime process exited abnormally"), so
+// every synth would leave 2.3 MB in /tmp. It must be set before the first
+// jsii call, and it is safe only when the process ends after this synth (the
+// kernel keeps working files there): the command line, not tests, which call
+// run repeatedly against one long-lived kernel.
+func privateTempDir() (cleanup func(), err error) {
+	dir, err := os.MkdirTemp("", "talkwise-synth-")
+	if err != nil {
+		return nil, err
+	}
+	old, had := os.LookupEnv("TMPDIR")
+	if err := os.Setenv("TMPDIR", dir); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return func() {
+		if had {
+			os.Setenv("TMPDIR", old)
+		} else {
+			os.Unsetenv("TMPDIR")
+		}
+		os.RemoveAll(dir)
+	}, nil
 }
 
 // prebundle builds every handler under lambdas/ into buildDir. Errors are
