@@ -21,7 +21,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 )
@@ -31,8 +30,10 @@ const FileName = ".inputs.sha256"
 
 // Fingerprint is what one synthesis depended on.
 type Fingerprint struct {
-	// Command identifies the synthesis: its arguments (a subset of stacks
-	// gives a different output) and the Go toolchain.
+	// Command identifies the synthesis by its arguments (a subset of stacks
+	// gives a different output) and EnvInputs. Not by the Go version: it does
+	// not change the output, and the checker, built once, would never match
+	// the synth of a newer toolchain again.
 	Command string
 	// Files maps each input's slash-separated path under the root to the
 	// hex sha256 of its contents.
@@ -62,10 +63,9 @@ func DefaultOutdir() string {
 // bootstrap=1`), named here to keep this package free of jsii imports.
 var EnvInputs = []string{"TALKWISE_PLATFORM_BOOTSTRAP"}
 
-// Command describes a synthesis by its arguments, the Go toolchain and the
-// EnvInputs that are set.
+// Command describes a synthesis by its arguments and the EnvInputs that are set.
 func Command(args []string) string {
-	cmd := runtime.Version() + " synth " + strings.Join(args, " ")
+	cmd := "synth " + strings.Join(args, " ")
 	for _, name := range EnvInputs {
 		if v := os.Getenv(name); v != "" {
 			cmd += " " + name + "=" + v
