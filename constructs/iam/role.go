@@ -8,7 +8,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 )
@@ -52,6 +51,7 @@ type Role struct {
 	Resource   iamrole.IamRole
 	name       string
 	statements []Statement
+	policy     iamrolepolicy.IamRolePolicy // nil until the first grant
 }
 
 // NewRole creates the role. Its inline policy resource exists only if
@@ -89,21 +89,25 @@ func (r *Role) Arn() *string { return r.Resource.Arn() }
 func (r *Role) Statements() []Statement { return ordered(r.statements) }
 
 // AddToPolicy grants statements to the role. The first grant creates the
-// role's inline policy resource.
+// role's inline policy resource; later ones rewrite its document.
+//
+// The document is set as a plain string rather than a cdktf.Lazy value: a
+// Lazy costs three jsii round trips per role (the producer object, the
+// static call, a callback during synth), a rewrite one, and most roles are
+// granted once or twice (docs/performance.md).
 func (r *Role) AddToPolicy(statements ...Statement) {
-	first := len(r.statements) == 0
+	if len(statements) == 0 {
+		return
+	}
 	r.statements = append(r.statements, statements...)
-	if first && len(statements) > 0 {
-		iamrolepolicy.NewIamRolePolicy(r.Construct, jsii.String("Policy"), &iamrolepolicy.IamRolePolicyConfig{
+	doc := jsii.String(NewPolicyDocument(r.Statements()...).JSON())
+	if r.policy == nil {
+		r.policy = iamrolepolicy.NewIamRolePolicy(r.Construct, jsii.String("Policy"), &iamrolepolicy.IamRolePolicyConfig{
 			Name:   jsii.String(r.name),
 			Role:   r.Resource.Name(),
-			Policy: cdktf.Lazy_StringValue(&policyProducer{role: r}, nil),
+			Policy: doc,
 		})
+		return
 	}
-}
-
-type policyProducer struct{ role *Role }
-
-func (p *policyProducer) Produce(cdktf.IResolveContext) *string {
-	return jsii.String(NewPolicyDocument(p.role.Statements()...).JSON())
+	r.policy.SetPolicy(doc)
 }
