@@ -120,6 +120,7 @@ type Function struct {
 	Role     *iam.Role
 	LogGroup *logs.LogGroup
 	name     string
+	arn      *string // read once: each read is a jsii round trip
 }
 
 // NewFunction creates the function. Props must have passed Validate.
@@ -186,7 +187,12 @@ func NewFunction(scope constructs.Construct, id string, props *FunctionProps) *F
 func (f *Function) FunctionName() string { return f.name }
 
 // Arn is the function's ARN.
-func (f *Function) Arn() *string { return f.Resource.Arn() }
+func (f *Function) Arn() *string {
+	if f.arn == nil {
+		f.arn = f.Resource.Arn()
+	}
+	return f.arn
+}
 
 // GrantInvoke lets grantee invoke this function and nothing else.
 // Actions: lambda:InvokeFunction on the function's ARN.
