@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/policy"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
@@ -41,17 +42,30 @@ func RepoRoot(t testing.TB) string {
 // TestProject is the project name Synth uses.
 const TestProject = "test"
 
-// Synth builds one stack for project "test" in env with build, synthesizes it
-// and returns its JSON. Configuration errors fail the test.
+// Synth builds one stack for project "test" in env with build, synthesizes it,
+// runs the policy checks every real synth runs, and returns its JSON.
+// Configuration errors and policy violations fail the test.
 func Synth(t testing.TB, env core.Environment, build func(s *stack.Stack)) *Stack {
 	t.Helper()
-	stacks, err := SynthProjects(t, []stack.Project{{
+	return synthOne(t, env, build, true)
+}
+
+// SynthUnchecked is Synth without the policy checks, for tests of the checks
+// themselves that build violating stacks on purpose.
+func SynthUnchecked(t testing.TB, env core.Environment, build func(s *stack.Stack)) *Stack {
+	t.Helper()
+	return synthOne(t, env, build, false)
+}
+
+func synthOne(t testing.TB, env core.Environment, build func(s *stack.Stack), checked bool) *Stack {
+	t.Helper()
+	stacks, err := synthProjects(t, []stack.Project{{
 		Name:         TestProject,
 		Environments: []core.Environment{env},
 		Prepare: func(s *stack.Stack) (func() error, error) {
 			return func() error { build(s); return nil }, nil
 		},
-	}}, "")
+	}}, "", checked)
 	if err != nil {
 		t.Fatalf("synth: %v", err)
 	}
@@ -76,8 +90,19 @@ func SynthError(t testing.TB, env core.Environment, build func(s *stack.Stack)) 
 }
 
 // SynthProjects synthesizes projects as the app does (root defaults to the
-// repository root) and returns every stack by name.
+// repository root), policy checks included, and returns every stack by name.
 func SynthProjects(t testing.TB, projects []stack.Project, root string) (map[string]*Stack, error) {
+	t.Helper()
+	return synthProjects(t, projects, root, true)
+}
+
+// SynthProjectsUnchecked is SynthProjects without the policy checks.
+func SynthProjectsUnchecked(t testing.TB, projects []stack.Project, root string) (map[string]*Stack, error) {
+	t.Helper()
+	return synthProjects(t, projects, root, false)
+}
+
+func synthProjects(t testing.TB, projects []stack.Project, root string, checked bool) (map[string]*Stack, error) {
 	t.Helper()
 	if root == "" {
 		root = RepoRoot(t)
@@ -89,6 +114,11 @@ func SynthProjects(t testing.TB, projects []stack.Project, root string) (map[str
 		return nil, err
 	}
 	app.Synth()
+	if checked {
+		if err := policy.CheckDir(outdir, names); err != nil {
+			return nil, err
+		}
+	}
 	out := map[string]*Stack{}
 	for _, name := range names {
 		out[name] = Read(t, outdir, name)
