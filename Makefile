@@ -75,8 +75,10 @@ else
 	@echo "$(SYNTH)"; $(SYNTH_ENV) $(SYNTH)
 endif
 
+# Each test binary's jsii runtime unpacks itself into TMPDIR and never cleans
+# up; a private TMPDIR, removed afterwards, keeps /tmp from filling.
 test: node lambdas/node_modules/.package-lock.json
-	$(GO) test ./...
+	@tmp=$$(mktemp -d -t talkwise-test-XXXXXX); TMPDIR=$$tmp $(GO) test ./...; rc=$$?; rm -rf "$$tmp"; exit $$rc
 
 # TypeScript and the types the handlers are checked against (see lambdas/package.json).
 lambdas/node_modules/.package-lock.json: lambdas/package.json lambdas/package-lock.json | node
