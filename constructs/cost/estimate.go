@@ -9,6 +9,8 @@
 package cost
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/tfjson"
+
 	"fmt"
 	"math"
 	"regexp"
@@ -52,49 +54,18 @@ func (s StackEstimate) Total() (low, high float64) {
 }
 
 // block is one resource of the JSON.
-type block struct {
-	typ, id string
-	fields  map[string]any
-}
+type block = tfjson.Block
 
-func (b block) address() string { return b.typ + "." + b.id }
-
-func (b block) path() string {
-	meta, _ := b.fields["//"].(map[string]any)
-	md, _ := meta["metadata"].(map[string]any)
-	p, _ := md["path"].(string)
+// constructPath is the block's construct path without the stack name.
+func constructPath(b block) string {
+	p := b.Path()
+	if p == b.Address() {
+		return ""
+	}
 	if i := strings.Index(p, "/"); i >= 0 {
-		return p[i+1:] // drop the stack name
+		return p[i+1:]
 	}
 	return p
-}
-
-type doc struct{ raw map[string]any }
-
-func (d doc) resources(typ string) []block {
-	all, _ := d.raw["resource"].(map[string]any)
-	byID, _ := all[typ].(map[string]any)
-	ids := make([]string, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	out := make([]block, 0, len(ids))
-	for _, id := range ids {
-		f, _ := byID[id].(map[string]any)
-		out = append(out, block{typ: typ, id: id, fields: f})
-	}
-	return out
-}
-
-func (d doc) types() []string {
-	all, _ := d.raw["resource"].(map[string]any)
-	out := make([]string, 0, len(all))
-	for t := range all {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // references reports whether any string inside v refers to address
@@ -136,25 +107,6 @@ func refAddresses(expr string) []string {
 		out = append(out, m[1])
 	}
 	return out
-}
-
-func str(m map[string]any, key string) string {
-	s, _ := m[key].(string)
-	return s
-}
-
-// num reads a number that the JSON may hold as a number or a string ("512").
-func num(m map[string]any, key string) (float64, bool) {
-	switch v := m[key].(type) {
-	case float64:
-		return v, true
-	case int:
-		return float64(v), true
-	case string:
-		f, err := strconv.ParseFloat(v, 64)
-		return f, err == nil
-	}
-	return 0, false
 }
 
 func list(v any) []any {
@@ -230,7 +182,7 @@ var priced = map[string]func(*estimator, block) []Line{
 }
 
 type estimator struct {
-	d      doc
+	d      tfjson.Doc
 	p      PriceList
 	a      Assumptions
 	notes  map[string]bool
@@ -245,24 +197,24 @@ func EstimateStack(name string, raw map[string]any, prices PriceList, a Assumpti
 	if err := a.validate(); err != nil {
 		return StackEstimate{}, err
 	}
-	e := &estimator{d: doc{raw}, p: prices, a: a, notes: map[string]bool{}, invocs: map[string]float64{}}
+	e := &estimator{d: tfjson.Doc(raw), p: prices, a: a, notes: map[string]bool{}, invocs: map[string]float64{}}
 	out := StackEstimate{Stack: name}
 	// Lambda first: log groups read the invocation counts it records.
-	types := e.d.types()
+	types := e.d.Types("resource")
 	sort.SliceStable(types, func(i, j int) bool {
 		return types[i] == "aws_lambda_function" && types[j] != "aws_lambda_function"
 	})
 	notEstimated := map[string]bool{}
 	for _, typ := range types {
 		fn, ok := priced[typ]
-		for _, b := range e.d.resources(typ) {
+		for _, b := range e.d.Resources(typ) {
 			switch {
 			case ok:
 				out.Lines = append(out.Lines, fn(e, b)...)
 			case hasNoStandingCharge(typ):
 				out.NoCharge++
 				if typ == "aws_ecs_cluster" && containerInsights(b) {
-					e.note("Container Insights metrics (" + b.address() + ") are billed per metric and not estimated")
+					e.note("Container Insights metrics (" + b.Address() + ") are billed per metric and not estimated")
 				}
 			default:
 				notEstimated[typ] = true
@@ -285,26 +237,26 @@ func EstimateStack(name string, raw map[string]any, prices PriceList, a Assumpti
 }
 
 func (e *estimator) line(b block, service, detail string, low, high float64) Line {
-	return Line{Address: b.address(), Path: b.path(), Service: service, Detail: detail, Low: low, High: high}
+	return Line{Address: b.Address(), Path: constructPath(b), Service: service, Detail: detail, Low: low, High: high}
 }
 
 // enabledSchedulesOf returns the enabled schedules whose target is fn, with
 // their monthly invocations.
 func (e *estimator) invocationsOf(fn block) (float64, int) {
 	total, n := 0.0, 0
-	name := str(fn.fields, "function_name")
-	for _, s := range e.d.resources("aws_scheduler_schedule") {
-		if str(s.fields, "state") == "DISABLED" {
+	name := tfjson.Str(fn.Fields, "function_name")
+	for _, s := range e.d.Resources("aws_scheduler_schedule") {
+		if tfjson.Str(s.Fields, "state") == "DISABLED" {
 			continue
 		}
-		target := first(s.fields["target"])
-		arn := str(target, "arn")
-		if !references(arn, fn.address()) && !(name != "" && strings.HasSuffix(arn, ":function:"+name)) {
+		target := first(s.Fields["target"])
+		arn := tfjson.Str(target, "arn")
+		if !references(arn, fn.Address()) && !(name != "" && strings.HasSuffix(arn, ":function:"+name)) {
 			continue
 		}
-		inv, err := InvocationsPerMonth(str(s.fields, "schedule_expression"))
+		inv, err := InvocationsPerMonth(tfjson.Str(s.Fields, "schedule_expression"))
 		if err != nil {
-			e.errs = append(e.errs, s.address()+": "+err.Error())
+			e.errs = append(e.errs, s.Address()+": "+err.Error())
 			continue
 		}
 		total += inv
@@ -315,15 +267,15 @@ func (e *estimator) invocationsOf(fn block) (float64, int) {
 
 func (e *estimator) lambda(b block) []Line {
 	inv, schedules := e.invocationsOf(b)
-	mem, ok := num(b.fields, "memory_size")
+	mem, ok := tfjson.Num(b.Fields, "memory_size")
 	if !ok {
 		mem = 128 // Lambda's default
 	}
 	arch, gbs := "x86_64", e.p.usd("lambda_gb_second_x86")
-	if a := list(b.fields["architectures"]); len(a) > 0 && a[0] == "arm64" {
+	if a := list(b.Fields["architectures"]); len(a) > 0 && a[0] == "arm64" {
 		arch, gbs = "arm64", e.p.usd("lambda_gb_second_arm")
 	}
-	e.invocs[str(b.fields, "function_name")] = inv
+	e.invocs[tfjson.Str(b.Fields, "function_name")] = inv
 	secs := e.a.LambdaDuration.Seconds()
 	cost := inv*mem/1024*secs*gbs + inv*e.p.usd("lambda_request")
 	detail := fmt.Sprintf("%s invocations/month from %d schedule(s) × %.0f MB × %v (%s)", count(inv), schedules, mem, e.a.LambdaDuration, arch)
@@ -334,13 +286,13 @@ func (e *estimator) lambda(b block) []Line {
 }
 
 func (e *estimator) schedule(b block) []Line {
-	if str(b.fields, "state") == "DISABLED" {
+	if tfjson.Str(b.Fields, "state") == "DISABLED" {
 		return []Line{e.line(b, "EventBridge Scheduler", "disabled", 0, 0)}
 	}
-	expr := str(b.fields, "schedule_expression")
+	expr := tfjson.Str(b.Fields, "schedule_expression")
 	inv, err := InvocationsPerMonth(expr)
 	if err != nil {
-		e.errs = append(e.errs, b.address()+": "+err.Error())
+		e.errs = append(e.errs, b.Address()+": "+err.Error())
 		return nil
 	}
 	cost := inv * e.p.usd("scheduler_invocation")
@@ -348,7 +300,7 @@ func (e *estimator) schedule(b block) []Line {
 }
 
 func (e *estimator) logGroup(b block) []Line {
-	name := str(b.fields, "name")
+	name := tfjson.Str(b.Fields, "name")
 	var ingestGB float64
 	var how string
 	if fn, ok := strings.CutPrefix(name, "/aws/lambda/"); ok {
@@ -359,7 +311,7 @@ func (e *estimator) logGroup(b block) []Line {
 		ingestGB = e.a.LogGBPerGroup
 		how = "assumed"
 	}
-	retention, ok := num(b.fields, "retention_in_days")
+	retention, ok := tfjson.Num(b.Fields, "retention_in_days")
 	months := retention / (HoursPerMonth / 24)
 	if !ok || retention == 0 {
 		months = 12
@@ -371,67 +323,67 @@ func (e *estimator) logGroup(b block) []Line {
 }
 
 func (e *estimator) ecsService(b block) []Line {
-	launch := str(b.fields, "launch_type")
+	launch := tfjson.Str(b.Fields, "launch_type")
 	if launch == "" {
-		if cp := first(b.fields["capacity_provider_strategy"]); strings.HasPrefix(str(cp, "capacity_provider"), "FARGATE") {
+		if cp := first(b.Fields["capacity_provider_strategy"]); strings.HasPrefix(tfjson.Str(cp, "capacity_provider"), "FARGATE") {
 			launch = "FARGATE"
 		}
 	}
 	if launch != "FARGATE" {
-		e.note(b.address() + ": only Fargate services are priced (launch type " + launch + ")")
+		e.note(b.Address() + ": only Fargate services are priced (launch type " + launch + ")")
 		return nil
 	}
 	var td map[string]any
-	for _, t := range e.d.resources("aws_ecs_task_definition") {
-		if references(b.fields["task_definition"], t.address()) || str(b.fields, "task_definition") == str(t.fields, "family") {
-			td = t.fields
+	for _, t := range e.d.Resources("aws_ecs_task_definition") {
+		if references(b.Fields["task_definition"], t.Address()) || tfjson.Str(b.Fields, "task_definition") == tfjson.Str(t.Fields, "family") {
+			td = t.Fields
 		}
 	}
 	if td == nil {
-		e.errs = append(e.errs, b.address()+": its task definition is not in this stack, so its CPU and memory are unknown")
+		e.errs = append(e.errs, b.Address()+": its task definition is not in this stack, so its CPU and memory are unknown")
 		return nil
 	}
-	cpu, _ := num(td, "cpu")
-	memMB, _ := num(td, "memory")
+	cpu, _ := tfjson.Num(td, "cpu")
+	memMB, _ := tfjson.Num(td, "memory")
 	vcpu, gb := cpu/1024, memMB/1024
 	arch := "x86_64"
-	if rp := first(td["runtime_platform"]); str(rp, "cpu_architecture") == "ARM64" {
+	if rp := first(td["runtime_platform"]); tfjson.Str(rp, "cpu_architecture") == "ARM64" {
 		arch = "arm64"
 	}
 	vcpuPrice, gbPrice := e.p.usd("fargate_vcpu_hour_x86"), e.p.usd("fargate_gb_hour_x86")
 	if arch == "arm64" {
 		vcpuPrice, gbPrice = e.p.usd("fargate_vcpu_hour_arm"), e.p.usd("fargate_gb_hour_arm")
 	}
-	desired, ok := num(b.fields, "desired_count")
+	desired, ok := tfjson.Num(b.Fields, "desired_count")
 	if !ok {
 		desired = 0 // Terraform's default
 	}
 	low, high := desired, desired
 	scaling := "fixed"
-	name := str(b.fields, "name")
-	for _, t := range e.d.resources("aws_appautoscaling_target") {
-		rid := str(t.fields, "resource_id")
-		if references(rid, b.address()) || (name != "" && strings.HasSuffix(rid, "/"+name)) {
-			low, _ = num(t.fields, "min_capacity")
-			high, _ = num(t.fields, "max_capacity")
+	name := tfjson.Str(b.Fields, "name")
+	for _, t := range e.d.Resources("aws_appautoscaling_target") {
+		rid := tfjson.Str(t.Fields, "resource_id")
+		if references(rid, b.Address()) || (name != "" && strings.HasSuffix(rid, "/"+name)) {
+			low, _ = tfjson.Num(t.Fields, "min_capacity")
+			high, _ = tfjson.Num(t.Fields, "max_capacity")
 			scaling = "autoscaling"
 		}
 	}
 	perTask := (vcpu*vcpuPrice + gb*gbPrice) * HoursPerMonth
 	detail := fmt.Sprintf("%s (%s) × %.4g vCPU + %.4g GB (%s), %s/task", taskRange(low, high), scaling, vcpu, gb, arch, money(perTask))
 	lines := []Line{e.line(b, "Fargate", detail, low*perTask, high*perTask)}
-	if nc := first(b.fields["network_configuration"]); nc["assign_public_ip"] == true {
+	if nc := first(b.Fields["network_configuration"]); nc["assign_public_ip"] == true {
 		ip := e.p.usd("public_ipv4_hour") * HoursPerMonth
-		lines = append(lines, Line{Address: b.address() + "#public-ip", Path: b.path(), Service: "Public IPv4",
+		lines = append(lines, Line{Address: b.Address() + "#public-ip", Path: constructPath(b), Service: "Public IPv4",
 			Detail: fmt.Sprintf("one public IPv4 address per task, %s each", money(ip)), Low: low * ip, High: high * ip})
 	}
 	return lines
 }
 
 func containerInsights(cluster block) bool {
-	for _, s := range list(cluster.fields["setting"]) {
+	for _, s := range list(cluster.Fields["setting"]) {
 		m, _ := s.(map[string]any)
-		if str(m, "name") == "containerInsights" && str(m, "value") != "disabled" {
+		if tfjson.Str(m, "name") == "containerInsights" && tfjson.Str(m, "value") != "disabled" {
 			return true
 		}
 	}
@@ -449,8 +401,8 @@ func taskRange(low, high float64) string {
 }
 
 func (e *estimator) loadBalancer(b block) []Line {
-	if t := str(b.fields, "load_balancer_type"); t != "" && t != "application" {
-		e.note(b.address() + ": only application load balancers are priced (type " + t + ")")
+	if t := tfjson.Str(b.Fields, "load_balancer_type"); t != "" && t != "application" {
+		e.note(b.Address() + ": only application load balancers are priced (type " + t + ")")
 		return nil
 	}
 	hours := e.p.usd("alb_hour") * HoursPerMonth
@@ -458,15 +410,15 @@ func (e *estimator) loadBalancer(b block) []Line {
 	lcuCost := lcu * e.p.usd("alb_lcu_hour") * HoursPerMonth
 	lines := []Line{e.line(b, "ALB", fmt.Sprintf("730 h %s + %.3g LCU average %s (%.3g GB/month, %.3g new conns/s)",
 		money(hours), lcu, money(lcuCost), e.a.ALBGBPerMonth, e.a.ALBNewConnsPerSecond), hours+lcuCost, hours+lcuCost)}
-	if b.fields["internal"] != true {
+	if b.Fields["internal"] != true {
 		// An internet-facing ALB has a public IPv4 address per subnet (AZ) it runs in.
-		n, known := countOf(b.fields["subnets"], 2)
+		n, known := countOf(b.Fields["subnets"], 2)
 		ip := float64(n) * e.p.usd("public_ipv4_hour") * HoursPerMonth
 		how := ""
 		if !known {
 			how = " (subnet count not in the JSON, 2 assumed)"
 		}
-		lines = append(lines, Line{Address: b.address() + "#public-ip", Path: b.path(), Service: "Public IPv4",
+		lines = append(lines, Line{Address: b.Address() + "#public-ip", Path: constructPath(b), Service: "Public IPv4",
 			Detail: fmt.Sprintf("%d public IPv4 addresses, one per AZ%s", n, how), Low: ip, High: ip})
 	}
 	return lines
@@ -485,16 +437,16 @@ func (e *estimator) eip(b block) []Line {
 }
 
 func (e *estimator) vpcEndpoint(b block) []Line {
-	if str(b.fields, "vpc_endpoint_type") != "Interface" {
-		return []Line{e.line(b, "VPC endpoint", "gateway endpoint ("+lastDot(str(b.fields, "service_name"))+"): free", 0, 0)}
+	if tfjson.Str(b.Fields, "vpc_endpoint_type") != "Interface" {
+		return []Line{e.line(b, "VPC endpoint", "gateway endpoint ("+lastDot(tfjson.Str(b.Fields, "service_name"))+"): free", 0, 0)}
 	}
-	azs, known := countOf(b.fields["subnet_ids"], 2)
+	azs, known := countOf(b.Fields["subnet_ids"], 2)
 	how := ""
 	if !known {
 		how = ", subnet count not in the JSON: 2 assumed"
 	}
 	cost := float64(azs)*HoursPerMonth*e.p.usd("vpc_interface_endpoint_az_hour") + e.a.EndpointGBPerMonth*e.p.usd("vpc_interface_endpoint_gb")
-	return []Line{e.line(b, "VPC endpoint", fmt.Sprintf("interface endpoint %s in %d AZs%s, %.3g GB", lastDot(str(b.fields, "service_name")), azs, how, e.a.EndpointGBPerMonth), cost, cost)}
+	return []Line{e.line(b, "VPC endpoint", fmt.Sprintf("interface endpoint %s in %d AZs%s, %.3g GB", lastDot(tfjson.Str(b.Fields, "service_name")), azs, how, e.a.EndpointGBPerMonth), cost, cost)}
 }
 
 func lastDot(s string) string {
@@ -510,7 +462,7 @@ func (e *estimator) secret(b block) []Line {
 }
 
 func (e *estimator) webACL(b block) []Line {
-	rules := len(list(b.fields["rule"]))
+	rules := len(list(b.Fields["rule"]))
 	cost := e.p.usd("waf_web_acl_month") + float64(rules)*e.p.usd("waf_rule_month") + e.a.RequestsPerMonth*e.p.usd("waf_request")
 	return []Line{e.line(b, "WAF", fmt.Sprintf("web ACL + %d rules + %s requests", rules, count(e.a.RequestsPerMonth)), cost, cost)}
 }

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/tfjson"
+
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -131,8 +133,8 @@ func parseDocument(raw string) ([]statement, error) {
 	out := make([]statement, 0, len(list))
 	for _, m := range list {
 		st := statement{
-			Sid:          str(m, "Sid"),
-			Effect:       str(m, "Effect"),
+			Sid:          tfjson.Str(m, "Sid"),
+			Effect:       tfjson.Str(m, "Effect"),
 			Actions:      stringList(m["Action"]),
 			NotActions:   m["NotAction"] != nil,
 			Resources:    stringList(m["Resource"]),
@@ -158,12 +160,12 @@ func parseDocument(raw string) ([]statement, error) {
 func policyDocumentStatements(b block) []statement {
 	var out []statement
 	for _, m := range objects(b.Fields["statement"]) {
-		effect := str(m, "effect")
+		effect := tfjson.Str(m, "effect")
 		if effect == "" {
 			effect = "Allow"
 		}
 		out = append(out, statement{
-			Sid:          str(m, "sid"),
+			Sid:          tfjson.Str(m, "sid"),
 			Effect:       effect,
 			Actions:      stringList(m["actions"]),
 			NotActions:   m["not_actions"] != nil,
@@ -178,7 +180,7 @@ func checkIAM(s *Stack) []Violation {
 	var out []Violation
 	for _, pf := range policyFields {
 		for _, b := range s.resources(pf.typ) {
-			raw := str(b.Fields, pf.field)
+			raw := tfjson.Str(b.Fields, pf.field)
 			if raw == "" {
 				continue
 			}
@@ -200,10 +202,10 @@ func checkIAM(s *Stack) []Violation {
 	// same as writing it ourselves.
 	for _, typ := range []string{"aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment"} {
 		for _, b := range s.resources(typ) {
-			if wide := wildcardManagedPolicies[str(b.Fields, "policy_arn")]; wide != "" {
+			if wide := wildcardManagedPolicies[tfjson.Str(b.Fields, "policy_arn")]; wide != "" {
 				out = append(out, s.violation(b, RuleIAMWildcardAction,
 					"grant the exact actions with scoped statements (iam.Role.AddToPolicy) instead of the AWS managed policy",
-					"attaches %s, which allows %s", str(b.Fields, "policy_arn"), wide))
+					"attaches %s, which allows %s", tfjson.Str(b.Fields, "policy_arn"), wide))
 			}
 		}
 	}
@@ -221,7 +223,7 @@ func checkIAM(s *Stack) []Violation {
 	}
 	for _, b := range s.resources("aws_iam_role") {
 		for _, inline := range objects(b.Fields["inline_policy"]) {
-			raw := str(inline, "policy")
+			raw := tfjson.Str(inline, "policy")
 			if raw == "" || isReference(raw) {
 				continue
 			}

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/tfjson"
+
 	"fmt"
 	"sort"
 	"strings"
@@ -26,7 +28,7 @@ var accountWideNames = []accountName{
 	{typ: "aws_iam_policy", field: "name", max: 128, kind: "IAM policy"},
 	{typ: "aws_lambda_function", field: "function_name", max: 64, kind: "Lambda function"},
 	{typ: "aws_scheduler_schedule", field: "name", max: 64, kind: "schedule", scope: func(f map[string]any) string {
-		if g := str(f, "group_name"); g != "" {
+		if g := tfjson.Str(f, "group_name"); g != "" {
 			return g
 		}
 		return "default"
@@ -39,7 +41,7 @@ var accountWideNames = []accountName{
 	{typ: "aws_ecs_cluster", field: "name", max: 255, kind: "ECS cluster"},
 	{typ: "aws_secretsmanager_secret", field: "name", max: 512, kind: "secret"},
 	{typ: "aws_codedeploy_app", field: "name", max: 100, kind: "CodeDeploy application"},
-	{typ: "aws_wafv2_web_acl", field: "name", max: 128, kind: "web ACL", scope: func(f map[string]any) string { return str(f, "scope") }},
+	{typ: "aws_wafv2_web_acl", field: "name", max: 128, kind: "web ACL", scope: func(f map[string]any) string { return tfjson.Str(f, "scope") }},
 	{typ: "aws_cloudwatch_metric_alarm", field: "alarm_name", max: 255, kind: "alarm"},
 	{typ: "aws_kms_alias", field: "name", max: 256, kind: "KMS alias"},
 	{typ: "aws_iam_openid_connect_provider", field: "url", kind: "OIDC provider"},
@@ -52,7 +54,7 @@ func checkNameLengths(s *Stack) []Violation {
 			continue
 		}
 		for _, b := range s.resources(n.typ) {
-			name := str(b.Fields, n.field)
+			name := tfjson.Str(b.Fields, n.field)
 			if name == "" || strings.Contains(name, "${") {
 				continue
 			}
@@ -77,7 +79,7 @@ func checkNamesUnique(stacks []*Stack) []Violation {
 	for _, s := range stacks {
 		for _, n := range accountWideNames {
 			for _, b := range s.resources(n.typ) {
-				name := str(b.Fields, n.field)
+				name := tfjson.Str(b.Fields, n.field)
 				if name == "" || strings.Contains(name, "${") {
 					continue
 				}

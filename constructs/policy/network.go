@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/tfjson"
+
 	"fmt"
 	"strings"
 )
@@ -25,7 +27,7 @@ func checkIngress(s *Stack) []Violation {
 	albGroups := map[string]bool{}
 	for _, typ := range []string{"aws_lb", "aws_alb"} {
 		for _, lb := range s.resources(typ) {
-			if t := str(lb.Fields, "load_balancer_type"); t != "" && t != "application" {
+			if t := tfjson.Str(lb.Fields, "load_balancer_type"); t != "" && t != "application" {
 				continue
 			}
 			for _, g := range stringList(lb.Fields["security_groups"]) {
@@ -37,31 +39,31 @@ func checkIngress(s *Stack) []Violation {
 	for _, sg := range s.resources("aws_security_group") {
 		ref := fmt.Sprintf("${aws_security_group.%s.id}", sg.ID)
 		for _, in := range objects(sg.Fields["ingress"]) {
-			from, _ := num(in, "from_port")
-			to, _ := num(in, "to_port")
-			rules = append(rules, ingress{owner: sg, group: ref, from: from, to: to, protocol: str(in, "protocol"),
+			from, _ := tfjson.Num(in, "from_port")
+			to, _ := tfjson.Num(in, "to_port")
+			rules = append(rules, ingress{owner: sg, group: ref, from: from, to: to, protocol: tfjson.Str(in, "protocol"),
 				cidrs: append(stringList(in["cidr_blocks"]), stringList(in["ipv6_cidr_blocks"])...)})
 		}
 	}
 	for _, r := range s.resources("aws_security_group_rule") {
-		if str(r.Fields, "type") != "ingress" {
+		if tfjson.Str(r.Fields, "type") != "ingress" {
 			continue
 		}
-		from, _ := num(r.Fields, "from_port")
-		to, _ := num(r.Fields, "to_port")
-		rules = append(rules, ingress{owner: r, group: str(r.Fields, "security_group_id"), from: from, to: to, protocol: str(r.Fields, "protocol"),
+		from, _ := tfjson.Num(r.Fields, "from_port")
+		to, _ := tfjson.Num(r.Fields, "to_port")
+		rules = append(rules, ingress{owner: r, group: tfjson.Str(r.Fields, "security_group_id"), from: from, to: to, protocol: tfjson.Str(r.Fields, "protocol"),
 			cidrs: append(stringList(r.Fields["cidr_blocks"]), stringList(r.Fields["ipv6_cidr_blocks"])...)})
 	}
 	for _, r := range s.resources("aws_vpc_security_group_ingress_rule") {
-		from, _ := num(r.Fields, "from_port")
-		to, _ := num(r.Fields, "to_port")
+		from, _ := tfjson.Num(r.Fields, "from_port")
+		to, _ := tfjson.Num(r.Fields, "to_port")
 		var cidrs []string
 		for _, k := range []string{"cidr_ipv4", "cidr_ipv6"} {
-			if c := str(r.Fields, k); c != "" {
+			if c := tfjson.Str(r.Fields, k); c != "" {
 				cidrs = append(cidrs, c)
 			}
 		}
-		rules = append(rules, ingress{owner: r, group: str(r.Fields, "security_group_id"), from: from, to: to, protocol: str(r.Fields, "ip_protocol"), cidrs: cidrs})
+		rules = append(rules, ingress{owner: r, group: tfjson.Str(r.Fields, "security_group_id"), from: from, to: to, protocol: tfjson.Str(r.Fields, "ip_protocol"), cidrs: cidrs})
 	}
 
 	var out []Violation

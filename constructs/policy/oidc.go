@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/tfjson"
+
 	"regexp"
 	"strings"
 )
@@ -15,15 +17,15 @@ var pinnedSubject = regexp.MustCompile(`^repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:[^
 func checkGitHubOIDC(s *Stack) []Violation {
 	providers := map[string]bool{} // references to GitHub OIDC providers
 	for _, kind := range []string{"resource", "data"} {
-		for _, p := range s.blocks(kind, "aws_iam_openid_connect_provider") {
-			if strings.Contains(str(p.Fields, "url"), GitHubOIDCHost) {
+		for _, p := range tfjson.Doc(s.Doc).Blocks(kind, "aws_iam_openid_connect_provider") {
+			if strings.Contains(tfjson.Str(p.Fields, "url"), GitHubOIDCHost) {
 				providers["${"+p.Address()+".arn}"] = true
 			}
 		}
 	}
 	var out []Violation
 	for _, role := range s.resources("aws_iam_role") {
-		stmts, err := parseDocument(str(role.Fields, "assume_role_policy"))
+		stmts, err := parseDocument(tfjson.Str(role.Fields, "assume_role_policy"))
 		if err != nil {
 			continue // reported by the IAM rule
 		}

@@ -7,6 +7,8 @@
 package policy
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/tfjson"
+
 	"encoding/json"
 	"fmt"
 	"os"
@@ -121,71 +123,13 @@ func CheckDir(outdir string, names []string) error {
 }
 
 // block is one resource or data source of a stack.
-type block struct {
-	Type, ID string
-	Data     bool
-	Fields   map[string]any
-}
+type block = tfjson.Block
 
-// Address is the Terraform address of the block.
-func (b block) Address() string {
-	if b.Data {
-		return "data." + b.Type + "." + b.ID
-	}
-	return b.Type + "." + b.ID
-}
-
-// Path is the construct path cdktf records in the block's metadata.
-func (b block) Path() string {
-	meta, _ := b.Fields["//"].(map[string]any)
-	md, _ := meta["metadata"].(map[string]any)
-	if p, ok := md["path"].(string); ok {
-		return p
-	}
-	return b.Address()
-}
-
-func (s *Stack) blocks(kind, typ string) []block {
-	all, _ := s.Doc[kind].(map[string]any)
-	byID, _ := all[typ].(map[string]any)
-	ids := make([]string, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	out := make([]block, 0, len(ids))
-	for _, id := range ids {
-		fields, _ := byID[id].(map[string]any)
-		out = append(out, block{Type: typ, ID: id, Data: kind == "data", Fields: fields})
-	}
-	return out
-}
-
-func (s *Stack) resources(typ string) []block { return s.blocks("resource", typ) }
-func (s *Stack) data(typ string) []block      { return s.blocks("data", typ) }
+func (s *Stack) resources(typ string) []block { return tfjson.Doc(s.Doc).Resources(typ) }
+func (s *Stack) data(typ string) []block      { return tfjson.Doc(s.Doc).DataSources(typ) }
 
 func (s *Stack) violation(b block, rule, fix, format string, args ...any) Violation {
 	return Violation{Stack: s.Name, Path: b.Path(), Address: b.Address(), Rule: rule, Problem: fmt.Sprintf(format, args...), Fix: fix}
-}
-
-// str returns a string field, or "".
-func str(m map[string]any, key string) string {
-	s, _ := m[key].(string)
-	return s
-}
-
-// num returns a numeric field and whether it was set.
-func num(m map[string]any, key string) (float64, bool) {
-	switch v := m[key].(type) {
-	case float64:
-		return v, true
-	case string:
-		var f float64
-		if _, err := fmt.Sscanf(v, "%g", &f); err == nil {
-			return f, true
-		}
-	}
-	return 0, false
 }
 
 // stringList returns a field holding a string or a list of strings.

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/tfjson"
+
 	"regexp"
 	"sort"
 )
@@ -30,14 +32,14 @@ func checkSecrets(s *Stack) []Violation {
 		}
 	}
 	for _, p := range s.resources("aws_ssm_parameter") {
-		if str(p.Fields, "type") != "SecureString" {
+		if tfjson.Str(p.Fields, "type") != "SecureString" {
 			continue
 		}
 		for _, f := range []string{"value", "insecure_value"} {
 			if _, set := p.Fields[f]; set {
 				out = append(out, s.violation(p, RuleSecretValue,
 					"do not manage the SecureString's value in Terraform: create it with `aws ssm put-parameter --type SecureString` and grant read access to its name",
-					"SecureString parameter %q has its %s in the configuration", str(p.Fields, "name"), f))
+					"SecureString parameter %q has its %s in the configuration", tfjson.Str(p.Fields, "name"), f))
 			}
 		}
 	}
@@ -48,10 +50,10 @@ func checkSecrets(s *Stack) []Violation {
 		}
 		for _, c := range containers {
 			for _, e := range objects(c["environment"]) {
-				if name := str(e, "name"); LooksSecret(name) {
+				if name := tfjson.Str(e, "name"); LooksSecret(name) {
 					out = append(out, s.violation(td, RuleSecretValue,
 						"pass it in the container's secrets with valueFrom (a Secrets Manager secret or SSM parameter ARN), never as a plain environment value",
-						"container %q sets %s as a plain environment variable", str(c, "name"), name))
+						"container %q sets %s as a plain environment variable", tfjson.Str(c, "name"), name))
 				}
 			}
 		}
@@ -70,7 +72,7 @@ func checkSecrets(s *Stack) []Violation {
 		for _, name := range names {
 			out = append(out, s.violation(fn, RuleSecretValue,
 				"declare it as an ssm.SecureString parameter: the function gets <NAME>_PARAMETER and reads the value at run time",
-				"function %q sets %s as a plain environment variable", str(fn.Fields, "function_name"), name))
+				"function %q sets %s as a plain environment variable", tfjson.Str(fn.Fields, "function_name"), name))
 		}
 	}
 	return out

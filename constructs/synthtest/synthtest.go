@@ -17,6 +17,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/policy"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/constructs/tfjson"
 )
 
 // RepoRoot finds the repository root (the folder holding go.mod) above the
@@ -153,21 +154,9 @@ type Resource struct {
 }
 
 func blocks(doc map[string]any, kind, typ string) []Resource {
-	all, _ := doc[kind].(map[string]any)
-	byID, _ := all[typ].(map[string]any)
-	ids := make([]string, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	out := make([]Resource, 0, len(ids))
-	for _, id := range ids {
-		fields, _ := byID[id].(map[string]any)
-		addr := typ + "." + id
-		if kind == "data" {
-			addr = "data." + addr
-		}
-		out = append(out, Resource{Type: typ, ID: id, Address: addr, Fields: fields})
+	var out []Resource
+	for _, b := range tfjson.Doc(doc).Blocks(kind, typ) {
+		out = append(out, Resource{Type: b.Type, ID: b.ID, Address: b.Address(), Fields: b.Fields})
 	}
 	return out
 }
@@ -179,15 +168,7 @@ func (s *Stack) Resources(typ string) []Resource { return blocks(s.Doc, "resourc
 func (s *Stack) DataSources(typ string) []Resource { return blocks(s.Doc, "data", typ) }
 
 // ResourceTypes lists the resource types present.
-func (s *Stack) ResourceTypes() []string {
-	all, _ := s.Doc["resource"].(map[string]any)
-	out := make([]string, 0, len(all))
-	for k := range all {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func (s *Stack) ResourceTypes() []string { return tfjson.Doc(s.Doc).Types("resource") }
 
 // Predicate selects resources.
 type Predicate func(Resource) bool
