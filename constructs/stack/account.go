@@ -3,7 +3,6 @@ package stack
 import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -35,16 +34,7 @@ func newAccountStack(scope constructs.Construct, p Project, platform core.Platfo
 	name := accountStackName(p)
 	s := cdktf.NewTerraformStack(scope, jsii.String(name))
 	requireTerraform(s)
-	provider.NewAwsProvider(s, jsii.String("aws"), &provider.AwsProviderConfig{
-		Region:            jsii.String(platform.Region),
-		AllowedAccountIds: jsii.Strings(platform.AccountID),
-		DefaultTags: []*provider.AwsProviderDefaultTags{{
-			Tags: &map[string]*string{
-				"Project":   jsii.String(p.Name),
-				"ManagedBy": jsii.String(platform.ManagedBy),
-			},
-		}},
-	})
+	newProvider(s, platform, map[string]string{"Project": p.Name})
 	key := AccountStateKey(name)
 	if p.LocalState {
 		key = ""

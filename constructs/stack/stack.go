@@ -41,18 +41,9 @@ func DefaultStateKey(n core.Names) string {
 func newStack(scope constructs.Construct, names core.Names, platform core.Platform, root, buildDir, stateKey string) *Stack {
 	s := cdktf.NewTerraformStack(scope, jsii.String(names.StackName()))
 	requireTerraform(s)
-	provider.NewAwsProvider(s, jsii.String("aws"), &provider.AwsProviderConfig{
-		Region: jsii.String(platform.Region),
-		// Refuse to run against any other account: dev and production share
-		// this one, and a stray profile must not deploy elsewhere.
-		AllowedAccountIds: jsii.Strings(platform.AccountID),
-		DefaultTags: []*provider.AwsProviderDefaultTags{{
-			Tags: &map[string]*string{
-				"Project":     jsii.String(names.Project),
-				"Environment": jsii.String(string(names.Environment)),
-				"ManagedBy":   jsii.String(platform.ManagedBy),
-			},
-		}},
+	newProvider(s, platform, map[string]string{
+		"Project":     names.Project,
+		"Environment": string(names.Environment),
 	})
 	cdktf.NewS3Backend(s, &cdktf.S3BackendConfig{
 		Bucket:        jsii.String(platform.StateBucket),
@@ -62,4 +53,19 @@ func newStack(scope constructs.Construct, names core.Names, platform core.Platfo
 		DynamodbTable: jsii.String(platform.LockTable),
 	})
 	return &Stack{Scope: s, Names: names, Platform: platform, Root: root, BuildDir: buildDir, StateKey: stateKey}
+}
+
+// newProvider adds the AWS provider every stack uses: the platform's region,
+// pinned to its account (dev and production share it, and a stray profile
+// must not deploy elsewhere), tagging everything with tags plus ManagedBy.
+func newProvider(s cdktf.TerraformStack, platform core.Platform, tags map[string]string) {
+	all := map[string]*string{"ManagedBy": jsii.String(platform.ManagedBy)}
+	for k, v := range tags {
+		all[k] = jsii.String(v)
+	}
+	provider.NewAwsProvider(s, jsii.String("aws"), &provider.AwsProviderConfig{
+		Region:            jsii.String(platform.Region),
+		AllowedAccountIds: jsii.Strings(platform.AccountID),
+		DefaultTags:       []*provider.AwsProviderDefaultTags{{Tags: &all}},
+	})
 }
