@@ -3,7 +3,6 @@ package projects_test
 import (
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -12,21 +11,10 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
-var (
-	synthOnce sync.Once
-	stacks    map[string]*synthtest.Stack
-	synthErr  error
-)
+var synthesized = synthtest.Shared{Projects: projects.All}
 
 // all synthesizes every project once for the whole test binary.
-func all(t *testing.T) map[string]*synthtest.Stack {
-	t.Helper()
-	synthOnce.Do(func() { stacks, synthErr = synthtest.SynthProjects(t, projects.All(), "") })
-	if synthErr != nil {
-		t.Fatal(synthErr)
-	}
-	return stacks
-}
+func all(t *testing.T) map[string]*synthtest.Stack { return synthesized.Stacks(t) }
 
 func TestEveryProjectHasBothEnvironments(t *testing.T) {
 	s := all(t)

@@ -3,7 +3,6 @@ package cost_test
 import (
 	"math"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,21 +15,10 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
-var (
-	synthOnce sync.Once
-	stacks    map[string]*synthtest.Stack
-	synthErr  error
-)
+var synthesized = synthtest.Shared{Projects: projects.All}
 
 // real synthesizes every registered project once per test binary.
-func real(t *testing.T) map[string]*synthtest.Stack {
-	t.Helper()
-	synthOnce.Do(func() { stacks, synthErr = synthtest.SynthProjects(t, projects.All(), "") })
-	if synthErr != nil {
-		t.Fatal(synthErr)
-	}
-	return stacks
-}
+func real(t *testing.T) map[string]*synthtest.Stack { return synthesized.Stacks(t) }
 
 func prices(t *testing.T) cost.PriceList {
 	t.Helper()

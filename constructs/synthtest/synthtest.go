@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -298,4 +299,26 @@ func ExpectValue(t testing.TB, what string, got, want any) {
 	if diff := cmp.Diff(normalize(want), got); diff != "" {
 		t.Errorf("%s (-want +got):\n%s", what, diff)
 	}
+}
+
+// Shared synthesizes a set of projects once per test binary (jsii start-up
+// and a full synth are the expensive part) and gives every test the same
+// stacks. Declare one as a package variable.
+type Shared struct {
+	// Projects returns the projects to synthesize, e.g. projects.All.
+	Projects func() []stack.Project
+	once     sync.Once
+	stacks   map[string]*Stack
+	err      error
+}
+
+// Stacks returns every stack by name, synthesizing on first use; a synth
+// error fails each test that asks.
+func (s *Shared) Stacks(t testing.TB) map[string]*Stack {
+	t.Helper()
+	s.once.Do(func() { s.stacks, s.err = SynthProjects(t, s.Projects(), "") })
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	return s.stacks
 }

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -16,21 +15,10 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
-var (
-	once     sync.Once
-	stacks   map[string]*Stack
-	synthErr error
-)
+var synthesized = Shared{Projects: projects.All}
 
 // all synthesizes every registered project once, as `make synth` does.
-func all(t *testing.T) map[string]*Stack {
-	t.Helper()
-	once.Do(func() { stacks, synthErr = SynthProjects(t, projects.All(), "") })
-	if synthErr != nil {
-		t.Fatal(synthErr)
-	}
-	return stacks
-}
+func all(t *testing.T) map[string]*Stack { return synthesized.Stacks(t) }
 
 func each(t *testing.T, check func(t *testing.T, env core.Environment, st *Stack)) {
 	for _, env := range core.Environments {
