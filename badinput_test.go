@@ -23,17 +23,8 @@ import (
 // naming the file or setting and the fix, a non-zero exit, and leave the
 // previous cdktf.out byte for byte as it was.
 func TestBadInputBroadly(t *testing.T) {
-	repo, _ := os.Getwd()
-	work := t.TempDir()
-	copyTree(t, repo, work, "projects", "lambdas")
-	t.Chdir(work)
-	t.Setenv("CDKTF_OUTDIR", "")
-
-	var stdout, stderr bytes.Buffer
-	if code := run([]string{"synth"}, &stdout, &stderr); code != 0 {
-		t.Fatalf("clean synth exited %d:\n%s", code, stderr.String())
-	}
-	previous := snapshot(t, "cdktf.out")
+	previous := synthesizedWorkspace(t)
+	work, _ := os.Getwd()
 	unchanged := func(t *testing.T) {
 		t.Helper()
 		after := snapshot(t, "cdktf.out")

@@ -49,23 +49,31 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-// The app's own exit code and messages for the bad inputs a user is most
-// likely to make; each must leave the previous cdktf.out exactly as it was.
-func TestSynthRefusesBadInputAndKeepsPreviousOutput(t *testing.T) {
+// synthesizedWorkspace copies what synthesis reads (projects/, lambdas/)
+// into a temporary folder, makes it the working directory for the test,
+// synthesizes there with the app's run(), and returns the output's files.
+func synthesizedWorkspace(t *testing.T) map[string]string {
+	t.Helper()
 	repo, _ := os.Getwd()
 	work := t.TempDir()
 	copyTree(t, repo, work, "projects", "lambdas")
 	t.Chdir(work)
 	t.Setenv("CDKTF_OUTDIR", "")
-
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"synth"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("clean synth exited %d:\n%s", code, stderr.String())
 	}
-	good := snapshot(t, "cdktf.out")
-	if len(good) == 0 {
+	out := snapshot(t, "cdktf.out")
+	if len(out) == 0 {
 		t.Fatal("no output")
 	}
+	return out
+}
+
+// The app's own exit code and messages for the bad inputs a user is most
+// likely to make; each must leave the previous cdktf.out exactly as it was.
+func TestSynthRefusesBadInputAndKeepsPreviousOutput(t *testing.T) {
+	good := synthesizedWorkspace(t)
 
 	const sched = "projects/ruk-scheduler/schedules.yaml"
 	const handler = "lambdas/ruk-scheduler/message-hub-dispatch"
