@@ -34,7 +34,7 @@ var (
 )
 
 // Subject is who may assume the role: one repository, narrowed to one
-// branch or one GitHub environment (exactly one of the two).
+// branch, one GitHub environment, or its pull requests (exactly one).
 type Subject struct {
 	// Repository is "owner/name".
 	Repository string
@@ -43,12 +43,20 @@ type Subject struct {
 	// Environment pins the role to jobs running in this GitHub environment,
 	// whose protection rules (reviewers, branch limits) then guard deploys.
 	Environment string
+	// PullRequest pins the role to jobs of pull_request events that run in
+	// no GitHub environment: code anyone who can open a pull request
+	// controls, so only for read-only roles (constructs/infraci's plan role).
+	PullRequest bool
 }
 
 // Claim is the token's "sub" claim the role requires.
 func (s Subject) Claim() string {
 	if s.Environment != "" {
 		return fmt.Sprintf("repo:%s:environment:%s", s.Repository, s.Environment)
+	}
+	if s.PullRequest {
+		// GitHub's documented subject for pull_request jobs without an environment.
+		return fmt.Sprintf("repo:%s:pull_request", s.Repository)
 	}
 	return fmt.Sprintf("repo:%s:ref:refs/heads/%s", s.Repository, s.Branch)
 }
@@ -58,7 +66,10 @@ func (s Subject) Validate(field string) error {
 	if !repoPattern.MatchString(s.Repository) {
 		return core.Errorf(field+".Repository", `write it as "owner/name", e.g. FractalLabsDev/agent-factory`, "%q is not a GitHub repository", s.Repository)
 	}
-	if (s.Branch == "") == (s.Environment == "") {
+	if s.PullRequest && (s.Branch != "" || s.Environment != "") {
+		return core.Errorf(field, "set PullRequest alone", "a role for %s's pull requests cannot also be pinned to a branch or environment: a token's subject names only one", s.Repository)
+	}
+	if !s.PullRequest && (s.Branch == "") == (s.Environment == "") {
 		return core.Errorf(field, "set exactly one of Branch and Environment", "a role for %s must be pinned to one branch or one environment", s.Repository)
 	}
 	for name, v := range map[string]string{"Branch": s.Branch, "Environment": s.Environment} {

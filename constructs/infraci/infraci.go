@@ -1,15 +1,23 @@
-// Package infraci is the role this repository's infrastructure workflow
-// (.github/workflows/infrastructure.yml) assumes to plan and apply one
-// scheduled-Lambda stack: {project}-{env}-github-actions, the name the spec's
-// workflow snippet uses. It trusts only jobs of the infrastructure repository
-// running in the GitHub environment of the stack's name (dev, production), so
-// the environment's protection rules guard it, and it may touch only the
-// stack's own state and the resources named {project}-{env}-*.
+// Package infraci gives the infrastructure workflow
+// (.github/workflows/infrastructure.yml) two roles per scheduled-Lambda
+// stack, so that code from a pull request never holds write credentials:
+//
+//   - {project}-{env}-github-actions applies the stack (the name the spec's
+//     workflow snippet uses). It trusts only jobs of the infrastructure
+//     repository running in the GitHub environment of the stack's name (dev,
+//     production), and may touch only the stack's own state and the
+//     resources named {project}-{env}-*. The environments must allow
+//     deployments from main only (production also requires reviewers): that
+//     is what keeps a pull request's edited workflow from assuming it.
+//   - {project}-{env}-github-plan plans the stack on pull requests. It trusts
+//     the repository's pull_request jobs, which run in no environment, and
+//     may only read: the state object (plans run with -lock=false) and what
+//     refreshing the stack's resources and data sources reads.
 //
 // A stack cannot create the role it needs to be applied with, so the first
 // apply of a new project is made by hand (`make deploy e=dev`, as before);
-// CI applies it from then on. The role may not change its own policies or
-// trust: such a change, too, is applied by hand.
+// CI applies it from then on. The apply role may not change its own policies
+// or trust: such a change, too, is applied by hand.
 package infraci
 
 import (
@@ -44,34 +52,43 @@ func (p *RoleProps) applyDefaults() {
 	}
 }
 
-// Subject is who may assume the role: the repository's jobs in the GitHub
-// environment named like the stack's environment.
+// Subject is who may assume the apply role: the repository's jobs in the
+// GitHub environment named like the stack's environment.
 func (p *RoleProps) Subject() githuboidc.Subject {
 	return githuboidc.Subject{Repository: p.Repository, Environment: string(p.Names.Environment)}
 }
 
-func (p *RoleProps) validate() error {
-	errs := []error{p.Subject().Validate("InfraRepository"),
-		core.CheckLength("project name", "IAM role", githuboidc.RoleName(p.Names), core.MaxIAMRoleName)}
+// PlanSubject is who may assume the plan role: the repository's
+// pull_request jobs (which must run in no GitHub environment).
+func (p *RoleProps) PlanSubject() githuboidc.Subject {
+	return githuboidc.Subject{Repository: p.Repository, PullRequest: true}
+}
+
+// PlanRoleName is "<project>-<env>-github-plan", the role pull requests plan with.
+func PlanRoleName(n core.Names) string { return n.Resource("github-plan") }
+
+func (p *RoleProps) validate(name string, subject githuboidc.Subject) error {
+	errs := []error{subject.Validate("InfraRepository"),
+		core.CheckLength("project name", "IAM role", name, core.MaxIAMRoleName)}
 	if p.StateKey == "" {
 		errs = append(errs, fmt.Errorf("infraci.RoleProps: StateKey is required"))
 	}
 	return core.Join(errs...)
 }
 
-// Role is the infrastructure workflow's role for one stack.
+// Role is one of the infrastructure workflow's roles for one stack.
 type Role struct {
 	*iam.Role
 }
 
-// NewRole creates the role with the trust and the permissions described in
-// the package comment. The account's GitHub OIDC provider is referred to by
-// its ARN (it lives in the platform stack), not looked up: listing providers
-// cannot be scoped to a resource.
+// NewRole creates the apply role with the trust and the permissions
+// described in the package comment. The account's GitHub OIDC provider is
+// referred to by its ARN (it lives in the platform stack), not looked up:
+// listing providers cannot be scoped to a resource.
 func NewRole(scope constructs.Construct, id string, props *RoleProps) *Role {
 	p := *props
 	p.applyDefaults()
-	if err := p.validate(); err != nil {
+	if err := p.validate(githuboidc.RoleName(p.Names), p.Subject()); err != nil {
 		panic(err)
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
@@ -82,6 +99,24 @@ func NewRole(scope constructs.Construct, id string, props *RoleProps) *Role {
 		Trust:       []iam.Statement{githuboidc.Trust(platform.GitHubOIDCProviderARN(p.Platform.AccountID), p.Subject())},
 	})
 	role.AddToPolicy(ScheduledLambdaStatements(p.Names, p.Platform, p.StateKey)...)
+	return &Role{Role: role}
+}
+
+// NewPlanRole creates the read-only plan role described in the package comment.
+func NewPlanRole(scope constructs.Construct, id string, props *RoleProps) *Role {
+	p := *props
+	p.applyDefaults()
+	name := PlanRoleName(p.Names)
+	if err := p.validate(name, p.PlanSubject()); err != nil {
+		panic(err)
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	role := iam.NewRole(c, "Role", &iam.RoleProps{
+		Name:        name,
+		Description: "Infrastructure CI plans (read only) of " + p.Names.Prefix() + " from " + p.PlanSubject().Claim(),
+		Trust:       []iam.Statement{githuboidc.Trust(platform.GitHubOIDCProviderARN(p.Platform.AccountID), p.PlanSubject())},
+	})
+	role.AddToPolicy(ScheduledLambdaPlanStatements(p.Names, p.Platform, p.StateKey)...)
 	return &Role{Role: role}
 }
 
@@ -141,5 +176,46 @@ func ScheduledLambdaStatements(n core.Names, p core.Platform, stateKey string) [
 			"iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
 			"iam:TagRole", "iam:UntagRole",
 		}, Resources: []string{self}},
+	}
+}
+
+// ScheduledLambdaPlanStatements are what `terraform plan -lock=false` of a
+// scheduled-Lambda stack reads: its state object (and the checksum item the
+// S3 backend compares it with; no lock item), the reads Terraform refreshes
+// the functions, roles, log groups, schedules and dead-letter queue named
+// for the project and environment with, and the String parameters the
+// stack's data sources look up. Nothing it grants writes.
+func ScheduledLambdaPlanStatements(n core.Names, p core.Platform, stateKey string) []iam.Statement {
+	prefix := n.Prefix()
+	arn := func(service, resource string) string {
+		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, p.Region, p.AccountID, resource)
+	}
+	return []iam.Statement{
+		iam.Allow("ReadState", []string{"s3:GetObject"}, fmt.Sprintf("arn:aws:s3:::%s/%s", p.StateBucket, stateKey)),
+		{Sid: "ListState", Effect: "Allow", Actions: []string{"s3:ListBucket"},
+			Resources: []string{"arn:aws:s3:::" + p.StateBucket},
+			Condition: map[string]map[string]any{"StringEquals": {"s3:prefix": stateKey}}},
+		// Only the checksum item "<bucket>/<key>-md5", never the lock item.
+		{Sid: "ReadStateChecksum", Effect: "Allow", Actions: []string{"dynamodb:GetItem"},
+			Resources: []string{arn("dynamodb", "table/"+p.LockTable)},
+			Condition: map[string]map[string]any{"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": []string{
+				p.StateBucket + "/" + stateKey + "-md5"}}}},
+		iam.Allow("ReadFunctions", []string{
+			"lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig",
+			"lambda:GetFunctionConcurrency", "lambda:GetFunctionRecursionConfig", "lambda:GetRuntimeManagementConfig",
+			"lambda:ListVersionsByFunction", "lambda:ListTags",
+		}, arn("lambda", "function:"+prefix+"-*")),
+		iam.Allow("ReadRoles", []string{
+			"iam:GetRole", "iam:ListRoleTags", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+		}, fmt.Sprintf("arn:aws:iam::%s:role/%s-*", p.AccountID, prefix)),
+		iam.Allow("ReadLogGroups", []string{"logs:ListTagsForResource", "logs:ListTagsLogGroup"},
+			arn("logs", "log-group:/aws/lambda/"+prefix+"-*")),
+		iam.Allow("DescribeLogGroups", []string{"logs:DescribeLogGroups"}, "*"),
+		iam.Allow("ReadSchedules", []string{"scheduler:GetSchedule"}, arn("scheduler", "schedule/default/"+prefix+"-*")),
+		iam.Allow("ReadDeadLetterQueue", []string{"sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"},
+			arn("sqs", prefix+"-*")),
+		// The data sources read String parameters; no kms:Decrypt, so a
+		// SecureString stays unreadable.
+		iam.Allow("ReadParameters", []string{"ssm:GetParameter"}, arn("ssm", fmt.Sprintf("parameter/%s/%s/*", n.Project, n.Environment))),
 	}
 }
