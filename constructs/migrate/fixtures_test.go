@@ -123,6 +123,10 @@ type fixtureCase struct {
 	want map[string]string
 	// old resources that hold nothing in AWS, forgotten automatically.
 	stateOnly []string
+	// create are the construct paths of the new resources the HCL project
+	// never had: migrate must report exactly these as would-be-created, and
+	// once the user accepts them, they are the only resources created.
+	create []string
 }
 
 func checkFixture(t *testing.T, c fixtureCase) {
@@ -131,21 +135,63 @@ func checkFixture(t *testing.T, c fixtureCase) {
 	for _, format := range []string{"show.json", "tfstate"} {
 		t.Run(format, func(t *testing.T) {
 			root := workspace(t, c.project)
-			rep, err := migrate.Run(migrate.Options{
-				Root: root, Names: n, StatePath: filepath.Join("testdata", n.StackName()+"."+format),
-				Synthesize: synthesizer(t, root, p, n),
-			})
-			if err != nil {
-				t.Fatal(err)
+			run := func() *migrate.Report {
+				rep, err := migrate.Run(migrate.Options{
+					Root: root, Names: n, StatePath: filepath.Join("testdata", n.StackName()+"."+format),
+					Synthesize: synthesizer(t, root, p, n),
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return rep
+			}
+			rep := run()
+			pathOf := map[string]string{}
+			for _, r := range rep.New {
+				pathOf[r.Address] = strings.TrimPrefix(r.Path, n.StackName()+"/")
+			}
+			// The resources the HCL project never had are the only open
+			// decisions; the user accepts their creation and runs again.
+			var openCreate []string
+			accept := ""
+			for _, u := range rep.OpenCreate {
+				openCreate = append(openCreate, pathOf[u.Address])
+				accept += "    - address: '" + u.Address + "'\n      reason: new in the CDKTF design\n"
+			}
+			sort.Strings(openCreate)
+			sort.Strings(c.create)
+			if strings.Join(openCreate, ",") != strings.Join(c.create, ",") {
+				t.Fatalf("would be created: %v, want %v", openCreate, c.create)
+			}
+			if accept != "" {
+				file := filepath.Join(root, rep.File)
+				text, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				edited := strings.Replace(string(text), "  create: []\n", "  create:\n"+accept, 1)
+				if edited == string(text) {
+					t.Fatalf("no create list to edit in:\n%s", text)
+				}
+				if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				rep = run()
 			}
 			var sb strings.Builder
 			migrate.PrintReport(&sb, rep)
 			if rep.Outstanding() != 0 || len(rep.Result.Ambiguous) != 0 {
 				t.Fatalf("want every resource matched, report:\n%s", sb.String())
 			}
-			// Every new resource has an old counterpart: nothing is created.
-			if len(rep.AcceptedCreate) != 0 || len(rep.Imports) != 0 {
-				t.Errorf("want no created or imported resource, report:\n%s", sb.String())
+			// Every other new resource has an old counterpart: only the
+			// accepted ones are created, nothing is imported.
+			var created []string
+			for _, a := range rep.AcceptedCreate {
+				created = append(created, pathOf[a.Address])
+			}
+			sort.Strings(created)
+			if strings.Join(created, ",") != strings.Join(c.create, ",") || len(rep.Imports) != 0 {
+				t.Errorf("created %v, want only %v, and no import; report:\n%s", created, c.create, sb.String())
 			}
 			if len(rep.AcceptedDestroy) != 0 {
 				t.Errorf("want nothing destroyed, report:\n%s", sb.String())
@@ -157,10 +203,6 @@ func checkFixture(t *testing.T, c fixtureCase) {
 			sort.Strings(c.stateOnly)
 			if strings.Join(forgotten, ",") != strings.Join(c.stateOnly, ",") {
 				t.Errorf("forgotten = %v, want only the state-only %v", forgotten, c.stateOnly)
-			}
-			pathOf := map[string]string{}
-			for _, r := range rep.New {
-				pathOf[r.Address] = strings.TrimPrefix(r.Path, n.StackName()+"/")
 			}
 			got := map[string]string{}
 			for _, mv := range rep.Result.Moves {
@@ -176,8 +218,8 @@ func checkFixture(t *testing.T, c fixtureCase) {
 					t.Errorf("unexpected move from %s to %s", from, got[from])
 				}
 			}
-			if len(rep.New) != len(c.want) {
-				t.Errorf("new stack has %d resources, the fixture's expectations cover %d", len(rep.New), len(c.want))
+			if len(rep.New) != len(c.want)+len(c.create) {
+				t.Errorf("new stack has %d resources, the fixture's expectations cover %d", len(rep.New), len(c.want)+len(c.create))
 			}
 
 			// Synthesizing with the mapping file emits one moved block per move.
@@ -222,6 +264,9 @@ func TestRukSchedulerDevFixtureIsFullyMatched(t *testing.T) {
 			`module.github_oidc.aws_iam_role_policy.github_actions`:                 "GitHubActions/Role/Policy",
 		},
 		stateOnly: []string{`module.lambda["message-hub-dispatch"].null_resource.build`},
+		// The read-only role pull requests plan with is new: the HCL project
+		// planned with its one CI role (constructs/infraci).
+		create: []string{"GitHubPlan/Role/Resource", "GitHubPlan/Role/Policy"},
 	})
 }
 
@@ -234,6 +279,33 @@ func writeMapping(t *testing.T, root string, n core.Names, body string) {
 	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// acceptPlanRole starts the mapping file as a user who ran migrate once
+// leaves it: the read-only plan role, which the HCL project never had (the
+// fixture test checks it is the only resource created), accepted as
+// created, so a test sees only the decision it is about.
+func acceptPlanRole(t *testing.T, root string, p stack.Project, n core.Names) {
+	t.Helper()
+	doc, err := synthesizer(t, root, p, n)()
+	if err != nil {
+		t.Fatal(err)
+	}
+	news, err := migrate.NewResources(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, count := "stack: "+n.StackName()+"\naccept:\n  create:\n", 0
+	for _, r := range news {
+		if strings.HasPrefix(r.Path, n.StackName()+"/GitHubPlan/") {
+			body += "    - address: '" + r.Address + "'\n      reason: new read-only CI role\n"
+			count++
+		}
+	}
+	if count != 2 {
+		t.Fatalf("the stack has %d resources under GitHubPlan/, want the role and its policy", count)
+	}
+	writeMapping(t, root, n, body)
 }
 
 func TestMappingNamingAMissingResourceFailsSynth(t *testing.T) {
@@ -298,6 +370,7 @@ func TestUnmatchedResourceNeedsAcceptance(t *testing.T) {
 	p := project(t, "ruk-scheduler")
 	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
 	root := workspace(t, n.Project)
+	acceptPlanRole(t, root, p, n)
 	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
 		"module": "module.iam", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "basic",
 		"provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
@@ -499,6 +572,7 @@ func TestForgottenResourceBecomesARemovedBlock(t *testing.T) {
 	p := project(t, "ruk-scheduler")
 	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
 	root := workspace(t, n.Project)
+	acceptPlanRole(t, root, p, n)
 	param := `module.ssm.aws_ssm_parameter.this["message-hub-url"]`
 	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
 		"module": "module.ssm", "mode": "managed", "type": "aws_ssm_parameter", "name": "this",
@@ -551,6 +625,7 @@ func TestAmbiguousMatchIsReportedNotGuessed(t *testing.T) {
 	p := project(t, "ruk-scheduler")
 	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
 	root := workspace(t, n.Project)
+	acceptPlanRole(t, root, p, n)
 	group := "/aws/lambda/ruk-scheduler-dev-message-hub-dispatch"
 	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
 		"module": "module.lambda_v1[\"message-hub-dispatch\"]", "mode": "managed", "type": "aws_cloudwatch_log_group", "name": "this",

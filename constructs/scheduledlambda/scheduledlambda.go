@@ -51,8 +51,9 @@ type Settings struct {
 	// StateKeys override the state key per environment (see stack.Project).
 	StateKeys map[core.Environment]string
 	// InfraRepository is the GitHub repository ("owner/name") whose
-	// infrastructure workflow plans and applies the stack through the role
-	// <project>-<env>-github-actions (constructs/infraci). Defaults to
+	// infrastructure workflow applies the stack through the role
+	// <project>-<env>-github-actions and plans its pull requests through the
+	// read-only <project>-<env>-github-plan (constructs/infraci). Defaults to
 	// infraci.DefaultRepository, this repository.
 	InfraRepository string
 }
@@ -133,12 +134,15 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 			Names: n, Platform: s.Platform, Schedules: schedules, Targets: targets,
 			DeadLetterQueue: settings.DeadLetterQueue,
 		})
-		ci := infraci.NewRole(s.Scope, "GitHubActions", &infraci.RoleProps{
-			Names: n, Platform: s.Platform, StateKey: s.StateKey, Repository: settings.InfraRepository,
-		})
+		ciProps := &infraci.RoleProps{Names: n, Platform: s.Platform, StateKey: s.StateKey, Repository: settings.InfraRepository}
+		ci := infraci.NewRole(s.Scope, "GitHubActions", ciProps)
+		plan := infraci.NewPlanRole(s.Scope, "GitHubPlan", ciProps)
 		outputs(s, targets)
 		cdktf.NewTerraformOutput(s.Scope, jsii.String("github_actions_role_arn"), &cdktf.TerraformOutputConfig{
-			Value: ci.Arn(), Description: jsii.String("Role the infrastructure workflow assumes to plan and apply this stack"),
+			Value: ci.Arn(), Description: jsii.String("Role the infrastructure workflow assumes to apply this stack"),
+		})
+		cdktf.NewTerraformOutput(s.Scope, jsii.String("github_plan_role_arn"), &cdktf.TerraformOutputConfig{
+			Value: plan.Arn(), Description: jsii.String("Read-only role the infrastructure workflow assumes to plan this stack on pull requests"),
 		})
 		return nil
 	}, nil
