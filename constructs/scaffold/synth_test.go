@@ -187,6 +187,16 @@ func TestScaffoldedProjectsSynthesize(t *testing.T) {
 			"state":               "ENABLED",
 		})
 		s.One(t, "aws_iam_role", synthtest.Where("name", "nightly-digest-"+env+"-scheduler"))
+		// CI's two roles: pull requests plan with the read-only one, main applies with the other.
+		for role, sub := range map[string]string{
+			name + "-github-plan":    "repo:FractalLabsDev/talkwise-infra:pull_request",
+			name + "-github-actions": "repo:FractalLabsDev/talkwise-infra:environment:" + env,
+		} {
+			trust := s.One(t, "aws_iam_role", synthtest.Where("name", role)).String("assume_role_policy")
+			if !strings.Contains(trust, `"`+sub+`"`) {
+				t.Errorf("%s: role %s does not trust %s:\n%s", name, role, sub, trust)
+			}
+		}
 		s.One(t, "aws_cloudwatch_log_group", synthtest.Where("name", "/aws/lambda/nightly-digest-"+env+"-nightly-digest-task"))
 		doc := synthtest.Resource{Type: "terraform", ID: name, Fields: s.Doc}
 		if got := doc.Get("terraform.backend.s3.key"); got != "nightly-digest/"+env+"/terraform.tfstate" {
@@ -243,6 +253,42 @@ func TestScaffoldedProjectsSynthesize(t *testing.T) {
 		if !strings.Contains(matrix.summary, "`"+stack+"`: not deployed by CI") {
 			t.Errorf("summary does not list %s as deployed by hand:\n%s", stack, matrix.summary)
 		}
+	}
+
+	// A stack whose pull requests have no plan role to assume is left to make
+	// deploy too, even though it has the apply role.
+	stackFile := filepath.Join(outdir, "stacks", "nightly-digest-dev", "cdk.tf.json")
+	raw, err = os.ReadFile(stackFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	roles := doc["resource"].(map[string]any)["aws_iam_role"].(map[string]any)
+	removed := 0
+	for id, r := range roles {
+		if r.(map[string]any)["name"] == "nightly-digest-dev-github-plan" {
+			delete(roles, id)
+			removed++
+		}
+	}
+	if removed != 1 {
+		t.Fatalf("removed %d plan roles from nightly-digest-dev, want 1", removed)
+	}
+	if raw, err = json.Marshal(doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stackFile, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	matrix = matrixOf(t, dir)
+	if strings.Contains(matrix.all, `"nightly-digest-dev"`) || !strings.Contains(matrix.all, `"nightly-digest-production"`) {
+		t.Errorf("without its plan role, nightly-digest-dev is still in the matrix (or production left it): %s", matrix.all)
+	}
+	if !strings.Contains(matrix.summary, "`nightly-digest-dev`: not deployed by CI") {
+		t.Errorf("summary does not list nightly-digest-dev as deployed by hand:\n%s", matrix.summary)
 	}
 
 	// The generated handler's own test passes with the repository's runner,
