@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+
 	"bytes"
 	"os"
 	"path/filepath"
@@ -151,7 +153,7 @@ func TestBadInputBroadly(t *testing.T) {
 			[]string{"Lambda function name", "74 characters", "at most 64", "shorten"}},
 	}
 	// The over-long function has a handler, so the length is what is wrong.
-	copyTree(t, work, work+"/tmp", "lambdas/project-x/project-x-task")
+	synthtest.CopyTree(t, work, work+"/tmp", "lambdas/project-x/project-x-task")
 	if err := os.Rename(work+"/tmp/lambdas/project-x/project-x-task", "lambdas/project-x/"+strings.Repeat("f", 60)); err != nil {
 		t.Fatal(err)
 	}

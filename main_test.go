@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+
 	"bytes"
 	"io/fs"
 	"os"
@@ -8,33 +10,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// copyTree copies the folders synthesis reads into dst.
-func copyTree(t *testing.T, src, dst string, dirs ...string) {
-	t.Helper()
-	for _, dir := range dirs {
-		err := filepath.WalkDir(filepath.Join(src, dir), func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(src, p)
-			if d.IsDir() {
-				if d.Name() == "node_modules" {
-					return filepath.SkipDir
-				}
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			raw, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), raw, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 func snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()
@@ -56,7 +31,7 @@ func synthesizedWorkspace(t *testing.T) map[string]string {
 	t.Helper()
 	repo, _ := os.Getwd()
 	work := t.TempDir()
-	copyTree(t, repo, work, "projects", "lambdas")
+	synthtest.CopyTree(t, repo, work, "projects", "lambdas")
 	t.Chdir(work)
 	t.Setenv("CDKTF_OUTDIR", "")
 	var stdout, stderr bytes.Buffer

@@ -28,7 +28,7 @@ func repoCopy(t *testing.T) string {
 		if strings.HasSuffix(p, "_test.go") {
 			continue
 		}
-		copyFile(t, p, filepath.Join(dst, filepath.Base(p)))
+		synthtest.CopyFile(t, p, filepath.Join(dst, filepath.Base(p)))
 	}
 	for _, dir := range []string{"constructs", "projects", "lambdas"} {
 		err := filepath.WalkDir(filepath.Join(src, dir), func(p string, d fs.DirEntry, err error) error {
@@ -42,7 +42,7 @@ func repoCopy(t *testing.T) string {
 				return nil
 			}
 			rel, _ := filepath.Rel(src, p)
-			copyFile(t, p, filepath.Join(dst, rel))
+			synthtest.CopyFile(t, p, filepath.Join(dst, rel))
 			return nil
 		})
 		if err != nil {
@@ -50,20 +50,6 @@ func repoCopy(t *testing.T) string {
 		}
 	}
 	return dst
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	raw, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // run runs a command in dir and returns its combined output and exit code.

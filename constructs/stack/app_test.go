@@ -13,36 +13,6 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
-// copyInputs copies what synthesis reads (lambdas/, projects/) to a new root.
-func copyInputs(t *testing.T) string {
-	t.Helper()
-	src := synthtest.RepoRoot(t)
-	dst := t.TempDir()
-	for _, dir := range []string{"lambdas", "projects"} {
-		err := filepath.WalkDir(filepath.Join(src, dir), func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(src, p)
-			if d.IsDir() {
-				if d.Name() == "node_modules" || d.Name() == "dist" {
-					return filepath.SkipDir
-				}
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			raw, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), raw, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dst
-}
-
 // tree reads every file under dir, keyed by relative path.
 func tree(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
@@ -63,8 +33,8 @@ func tree(t *testing.T, dir string) map[string][]byte {
 
 // One test, several synths: each test binary pays the jsii start-up once.
 func TestSynth(t *testing.T) {
-	rootA := copyInputs(t)
-	rootB := copyInputs(t)
+	rootA := synthtest.CopyInputs(t)
+	rootB := synthtest.CopyInputs(t)
 	outA := filepath.Join(t.TempDir(), "cdktf.out")
 	outB := filepath.Join(t.TempDir(), "cdktf.out")
 

@@ -6,6 +6,7 @@ package synthtest
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -321,4 +322,53 @@ func (s *Shared) Stacks(t testing.TB) map[string]*Stack {
 		t.Fatal(s.err)
 	}
 	return s.stacks
+}
+
+// CopyFile copies one file, creating the folder it goes in.
+func CopyFile(t testing.TB, from, to string) {
+	t.Helper()
+	raw, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CopyTree copies the folders dirs (relative to src) into dst, leaving out
+// node_modules and dist, which synthesis never reads.
+func CopyTree(t testing.TB, src, dst string, dirs ...string) {
+	t.Helper()
+	for _, dir := range dirs {
+		err := filepath.WalkDir(filepath.Join(src, dir), func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if d.Name() == "node_modules" || d.Name() == "dist" {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			rel, _ := filepath.Rel(src, p)
+			CopyFile(t, p, filepath.Join(dst, rel))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// CopyInputs copies what synthesis reads from the repository (projects/,
+// lambdas/) into a new temporary root, for tests that edit inputs.
+func CopyInputs(t testing.TB) string {
+	t.Helper()
+	dst := t.TempDir()
+	CopyTree(t, RepoRoot(t), dst, "projects", "lambdas")
+	return dst
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+
 	"fmt"
 	"os"
 	"os/exec"
@@ -71,20 +73,6 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	raw, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // sandbox is a repository with the real Makefile, go.mod and fingerprint
 // sources (so the Makefile builds the real checker) and a project input.
 func sandbox(t *testing.T) string {
@@ -92,7 +80,7 @@ func sandbox(t *testing.T) string {
 	real := repoRoot(t)
 	dir := t.TempDir()
 	for _, f := range []string{"Makefile", "go.mod", "go.sum"} {
-		copyFile(t, filepath.Join(real, f), filepath.Join(dir, f))
+		synthtest.CopyFile(t, filepath.Join(real, f), filepath.Join(dir, f))
 	}
 	sources, _ := filepath.Glob(filepath.Join(real, "constructs/fingerprint/*.go"))
 	sources = append(sources, filepath.Join(real, "constructs/fingerprint/synthcheck/main.go"))
@@ -101,7 +89,7 @@ func sandbox(t *testing.T) string {
 			continue
 		}
 		rel, _ := filepath.Rel(real, s)
-		copyFile(t, s, filepath.Join(dir, rel))
+		synthtest.CopyFile(t, s, filepath.Join(dir, rel))
 	}
 	writeFile(t, dir, "projects/demo/schedules.yaml", "schedules: [a]\n")
 	writeFile(t, dir, "lambdas/demo/task/src/index.ts", "export const handler = () => 1;\n")
