@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+
 	"github.com/fractallabsdev/talkwise-infra/constructs/tfjson"
 
 	"fmt"
@@ -20,23 +22,23 @@ type accountName struct {
 
 // accountWideNames lists the resources whose names collide across stacks.
 var accountWideNames = []accountName{
-	{typ: "aws_lb", field: "name", max: 32, kind: "load balancer"},
-	{typ: "aws_alb", field: "name", max: 32, kind: "load balancer"},
-	{typ: "aws_lb_target_group", field: "name", max: 32, kind: "target group"},
-	{typ: "aws_alb_target_group", field: "name", max: 32, kind: "target group"},
-	{typ: "aws_iam_role", field: "name", max: 64, kind: "IAM role"},
+	{typ: "aws_lb", field: "name", max: core.MaxLoadBalancerName, kind: "load balancer"},
+	{typ: "aws_alb", field: "name", max: core.MaxLoadBalancerName, kind: "load balancer"},
+	{typ: "aws_lb_target_group", field: "name", max: core.MaxTargetGroupName, kind: "target group"},
+	{typ: "aws_alb_target_group", field: "name", max: core.MaxTargetGroupName, kind: "target group"},
+	{typ: "aws_iam_role", field: "name", max: core.MaxIAMRoleName, kind: "IAM role"},
 	{typ: "aws_iam_policy", field: "name", max: 128, kind: "IAM policy"},
-	{typ: "aws_lambda_function", field: "function_name", max: 64, kind: "Lambda function"},
-	{typ: "aws_scheduler_schedule", field: "name", max: 64, kind: "schedule", scope: func(f map[string]any) string {
+	{typ: "aws_lambda_function", field: "function_name", max: core.MaxLambdaFunctionName, kind: "Lambda function"},
+	{typ: "aws_scheduler_schedule", field: "name", max: core.MaxScheduleName, kind: "schedule", scope: func(f map[string]any) string {
 		if g := tfjson.Str(f, "group_name"); g != "" {
 			return g
 		}
 		return "default"
 	}},
 	{typ: "aws_scheduler_schedule_group", field: "name", max: 64, kind: "schedule group"},
-	{typ: "aws_cloudwatch_log_group", field: "name", max: 512, kind: "log group"},
+	{typ: "aws_cloudwatch_log_group", field: "name", max: core.MaxLogGroupName, kind: "log group"},
 	{typ: "aws_ssm_parameter", field: "name", max: 2048, kind: "SSM parameter"},
-	{typ: "aws_sqs_queue", field: "name", max: 80, kind: "SQS queue"},
+	{typ: "aws_sqs_queue", field: "name", max: core.MaxSQSQueueName, kind: "SQS queue"},
 	{typ: "aws_ecr_repository", field: "name", max: 256, kind: "ECR repository"},
 	{typ: "aws_ecs_cluster", field: "name", max: 255, kind: "ECS cluster"},
 	{typ: "aws_secretsmanager_secret", field: "name", max: 512, kind: "secret"},
