@@ -60,8 +60,8 @@ help:
 # .tools/, so a no-op costs milliseconds instead of the Go build and the jsii
 # start-up.
 SYNTH_CHECK := $(TOOLS_DIR)/synthcheck
-$(SYNTH_CHECK): $(wildcard constructs/fingerprint/*.go constructs/fingerprint/synthcheck/*.go) go.mod
-	@$(GO) build -o $@ ./constructs/fingerprint/synthcheck
+$(SYNTH_CHECK): $(wildcard internal/fingerprint/*.go internal/fingerprint/synthcheck/*.go internal/tfjson/*.go) go.mod
+	@$(GO) build -o $@ ./internal/fingerprint/synthcheck
 
 # cdktf 0.21.0, the final release, calls util.isArray, which Node 22 reports
 # as deprecated (DEP0044) on every synth: silence exactly that warning. jsii's
@@ -94,7 +94,7 @@ list:
 # --- New project -------------------------------------------------------------
 # make new name=<project> pattern=lambda|ecs [task=<name>] [repo=owner/name] [out=dir]
 # creates the project, registers it in projects/projects.go and prints the next
-# steps; an invalid or taken name writes nothing (constructs/scaffold).
+# steps; an invalid or taken name writes nothing (internal/scaffold).
 .PHONY: new
 new:
 	@test -n "$(name)" || { echo "name=<project> is required, e.g. make new name=my-project pattern=lambda"; exit 2; }

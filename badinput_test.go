@@ -1,7 +1,8 @@
 package main
 
 import (
-	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/internal/synth"
+	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 
 	"bytes"
 	"os"
@@ -10,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
-	"github.com/fractallabsdev/talkwise-infra/constructs/ecsservice"
 	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
-	"github.com/fractallabsdev/talkwise-infra/constructs/scheduledlambda"
+	"github.com/fractallabsdev/talkwise-infra/constructs/patterns/ecsservice"
+	"github.com/fractallabsdev/talkwise-infra/constructs/patterns/scheduledlambda"
 	"github.com/fractallabsdev/talkwise-infra/constructs/scheduler"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ssm"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
@@ -20,7 +21,7 @@ import (
 
 // Issue 4's broad bad-input table: malformed schedules.yaml files go through
 // the app's run() on a temporary copy of projects/ and lambdas/; malformed
-// project settings (Go values) go through stack.Synth, the function run's
+// project settings (Go values) go through synth.Synth, the function run's
 // synth command calls, against the same copy. Every case must give an error
 // naming the file or setting and the fix, a non-zero exit, and leave the
 // previous cdktf.out byte for byte as it was.
@@ -207,7 +208,7 @@ func TestBadInputBroadly(t *testing.T) {
 	}
 	for _, c := range ecsCases {
 		t.Run("ecs settings/"+c.name, func(t *testing.T) {
-			_, err := stack.Synth([]stack.Project{c.p}, stack.Options{Root: work})
+			_, err := synth.Synth([]stack.Project{c.p}, synth.Options{Root: work})
 			if err == nil {
 				t.Error("synth succeeded; want an error")
 				unchanged(t)
@@ -225,7 +226,7 @@ func TestBadInputBroadly(t *testing.T) {
 	for _, c := range settingsCases {
 		t.Run("settings/"+c.name, func(t *testing.T) {
 			p := scheduledlambda.Project(c.project, c.settings)
-			_, err := stack.Synth([]stack.Project{p}, stack.Options{Root: work})
+			_, err := synth.Synth([]stack.Project{p}, synth.Options{Root: work})
 			if err == nil {
 				t.Fatal("synth succeeded; want an error")
 			}

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/lambda"
-	"github.com/fractallabsdev/talkwise-infra/constructs/scaffold"
+	"github.com/fractallabsdev/talkwise-infra/internal/scaffold"
 )
 
 // `make bench` measures synthesis against the floor every Go CDKTF app pays

@@ -6,8 +6,9 @@ import (
 	"strings"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
-	"github.com/fractallabsdev/talkwise-infra/constructs/cost"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/internal/cost"
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
@@ -23,7 +24,7 @@ func runCost(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	env := fs.String("env", "", "environment whose stacks to estimate: "+core.EnvironmentList())
 	project := fs.String("project", "", "only this project's stack (default: every project, plus the account-wide stacks)")
-	outdir := fs.String("outdir", stack.DefaultOutdir(), "where the synthesized stacks are")
+	outdir := fs.String("outdir", tfjson.DefaultOutdir(), "where the synthesized stacks are")
 	a := cost.DefaultAssumptions()
 	a.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -39,7 +40,7 @@ func runCost(args []string, stdout, stderr io.Writer) error {
 	}
 	var estimates []cost.StackEstimate
 	for _, name := range names {
-		doc, err := stack.ReadStack(*outdir, name)
+		doc, err := tfjson.ReadStack(*outdir, name)
 		if err != nil {
 			return err
 		}

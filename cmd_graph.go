@@ -6,8 +6,9 @@ import (
 	"io"
 	"os"
 
-	"github.com/fractallabsdev/talkwise-infra/constructs/graph"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/internal/graph"
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
@@ -18,7 +19,7 @@ func init() {
 			fs := flag.NewFlagSet("graph", flag.ContinueOnError)
 			fs.SetOutput(stderr)
 			out := fs.String("o", "", "write the DOT to this file instead of standard output")
-			outdir := fs.String("outdir", stack.DefaultOutdir(), "where the synthesized stacks are")
+			outdir := fs.String("outdir", tfjson.DefaultOutdir(), "where the synthesized stacks are")
 			if err := fs.Parse(args); err != nil {
 				return err
 			}
@@ -28,7 +29,7 @@ func init() {
 			if !contains(stack.Names(projects.All()), fs.Arg(0)) {
 				return fmt.Errorf("unknown stack %q: run `go run . list` for the stacks", fs.Arg(0))
 			}
-			doc, err := stack.ReadStack(*outdir, fs.Arg(0))
+			doc, err := tfjson.ReadStack(*outdir, fs.Arg(0))
 			if err != nil {
 				return err
 			}

@@ -7,8 +7,10 @@ import (
 	"os"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
-	"github.com/fractallabsdev/talkwise-infra/constructs/migrate"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/internal/migrate"
+	"github.com/fractallabsdev/talkwise-infra/internal/synth"
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
@@ -69,13 +71,13 @@ func synthesizeOne(root, stackName string) (map[string]any, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(outdir)
-	app := stack.NewApp(outdir)
-	_, err = stack.Build(app, projects.All(), stack.Options{
+	app := synth.NewApp(outdir)
+	_, err = synth.Build(app, projects.All(), synth.Options{
 		Root: root, Outdir: outdir, BuildDir: outdir + "/build", Only: []string{stackName}, SkipMigrations: true,
 	})
 	if err != nil {
 		return nil, err
 	}
 	app.Synth()
-	return stack.ReadStack(outdir, stackName)
+	return tfjson.ReadStack(outdir, stackName)
 }

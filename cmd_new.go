@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/fractallabsdev/talkwise-infra/constructs/scaffold"
+	"github.com/fractallabsdev/talkwise-infra/internal/scaffold"
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 

@@ -8,9 +8,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/fractallabsdev/talkwise-infra/constructs/fingerprint"
 	"github.com/fractallabsdev/talkwise-infra/constructs/lambda"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/internal/fingerprint"
+	"github.com/fractallabsdev/talkwise-infra/internal/synth"
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
@@ -32,7 +34,7 @@ func init() {
 				}
 				defer cleanup()
 			}
-			inputs, err := fingerprint.Inputs(root, stack.DefaultOutdir(), args)
+			inputs, err := fingerprint.Inputs(root, tfjson.DefaultOutdir(), args)
 			if err != nil {
 				return err
 			}
@@ -47,7 +49,7 @@ func init() {
 			var bundling sync.WaitGroup
 			bundling.Go(func() { prebundle(root, buildDir) })
 			defer bundling.Wait()
-			names, err := stack.Synth(projects.All(), stack.Options{
+			names, err := synth.Synth(projects.All(), synth.Options{
 				Root: root, BuildDir: buildDir, Only: args, BeforeSwap: inputs.Seal,
 			})
 			if err != nil {
@@ -72,11 +74,14 @@ func init() {
 			if len(args) != 1 {
 				return fmt.Errorf("usage: loggroups STACK")
 			}
-			groups, err := stack.LogGroups(stack.DefaultOutdir(), args[0])
-			for _, g := range groups {
+			doc, err := tfjson.ReadStack(tfjson.DefaultOutdir(), args[0])
+			if err != nil {
+				return err
+			}
+			for _, g := range doc.ApplicationLogGroups() {
 				fmt.Fprintln(stdout, g)
 			}
-			return err
+			return nil
 		},
 	})
 }

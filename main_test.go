@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 
 	"bytes"
 	"io/fs"

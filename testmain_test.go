@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/internal/synth"
 )
 
 // TestMain starts the jsii kernel (a node child process that keeps the
@@ -13,6 +13,6 @@ import (
 // inside one would be left in a deleted directory, where it cannot spawn the
 // helpers cdktf uses to copy assets.
 func TestMain(m *testing.M) {
-	stack.NewApp(os.TempDir())
+	synth.NewApp(os.TempDir())
 	os.Exit(m.Run())
 }

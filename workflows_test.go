@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fractallabsdev/talkwise-infra/constructs/workflowlint"
+	"github.com/fractallabsdev/talkwise-infra/internal/workflowlint"
 )
 
 // Every workflow of this repository passes actionlint (and shellcheck on its

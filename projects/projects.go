@@ -2,7 +2,7 @@
 package projects
 
 import (
-	"github.com/fractallabsdev/talkwise-infra/constructs/platform"
+	"github.com/fractallabsdev/talkwise-infra/constructs/patterns/platform"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 
 	agentfactory "github.com/fractallabsdev/talkwise-infra/projects/agent-factory"

@@ -7,7 +7,7 @@ import (
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
@@ -31,7 +31,7 @@ func TestEveryProjectHasBothEnvironments(t *testing.T) {
 func TestBackendProviderAndTags(t *testing.T) {
 	for name, s := range all(t) {
 		if name == "platform" {
-			continue // account-wide, no environment: constructs/platform tests it
+			continue // account-wide, no environment: constructs/patterns/platform tests it
 		}
 		env := lastWord(name)
 		project := strings.TrimSuffix(name, "-"+env)

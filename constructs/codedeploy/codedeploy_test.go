@@ -9,7 +9,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
 	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	. "github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	. "github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
 const cert = "arn:aws:acm:us-east-2:427479925030:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"

@@ -10,7 +10,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
 	"github.com/fractallabsdev/talkwise-infra/constructs/secrets"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	. "github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	. "github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
 // build composes the service with its real neighbours; edit adjusts props.

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
-	. "github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	. "github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
 // Security Hub ECS.5: containers run with a read-only root filesystem unless

@@ -29,7 +29,6 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/githuboidc"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
-	"github.com/fractallabsdev/talkwise-infra/constructs/platform"
 )
 
 // DefaultRepository is this repository on GitHub, whose workflow assumes the role.
@@ -96,7 +95,7 @@ func NewRole(scope constructs.Construct, id string, props *RoleProps) *Role {
 	role := iam.NewRole(c, "Role", &iam.RoleProps{
 		Name:        name,
 		Description: "Infrastructure CI (plan and apply) of " + p.Names.Prefix() + " from " + p.Subject().Claim(),
-		Trust:       []iam.Statement{githuboidc.Trust(platform.GitHubOIDCProviderARN(p.Platform.AccountID), p.Subject())},
+		Trust:       []iam.Statement{githuboidc.Trust(githuboidc.ProviderARN(p.Platform.AccountID), p.Subject())},
 	})
 	role.AddToPolicy(ScheduledLambdaStatements(p.Names, p.Platform, p.StateKey)...)
 	return &Role{Role: role}
@@ -114,14 +113,14 @@ func NewPlanRole(scope constructs.Construct, id string, props *RoleProps) *Role 
 	role := iam.NewRole(c, "Role", &iam.RoleProps{
 		Name:        name,
 		Description: "Infrastructure CI plans (read only) of " + p.Names.Prefix() + " from " + p.PlanSubject().Claim(),
-		Trust:       []iam.Statement{githuboidc.Trust(platform.GitHubOIDCProviderARN(p.Platform.AccountID), p.PlanSubject())},
+		Trust:       []iam.Statement{githuboidc.Trust(githuboidc.ProviderARN(p.Platform.AccountID), p.PlanSubject())},
 	})
 	role.AddToPolicy(ScheduledLambdaPlanStatements(p.Names, p.Platform, p.StateKey)...)
 	return &Role{Role: role}
 }
 
 // ScheduledLambdaStatements are what Terraform needs to plan and apply a
-// scheduled-Lambda stack (constructs/scheduledlambda): its state and lock,
+// scheduled-Lambda stack (constructs/patterns/scheduledlambda): its state and lock,
 // and the functions, roles, log groups, schedules, dead-letter queue and
 // parameters named for the project and environment, plus a Deny that keeps
 // the role from widening its own permissions or trust.

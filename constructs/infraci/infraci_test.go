@@ -11,9 +11,9 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
 	"github.com/fractallabsdev/talkwise-infra/constructs/infraci"
-	"github.com/fractallabsdev/talkwise-infra/constructs/policy"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/internal/policy"
+	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
 func TestRoleTrustsOnlyTheInfraRepositoryEnvironment(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
 // writeHandler lays out a handler folder under a temporary root that shares

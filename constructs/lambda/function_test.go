@@ -8,7 +8,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ssm"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
 // Synthesizes one function with every feature and checks it against the

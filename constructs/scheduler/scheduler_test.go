@@ -7,7 +7,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/lambda"
 	"github.com/fractallabsdev/talkwise-infra/constructs/scheduler"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	"github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
 func TestSchedulesSynthesize(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	. "github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	. "github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
 func TestSecretsHaveNoValue(t *testing.T) {

@@ -23,15 +23,15 @@ func AccountStateKey(name string) string { return name + "/terraform.tfstate" }
 // Synthesis carries it over like .terraform, so re-synthesizing never loses it.
 const LocalStateFile = "terraform.tfstate"
 
-// accountStackName is the stack name of an account-wide project.
-func accountStackName(p Project) string { return p.Name }
+// AccountStackName is the stack name of an account-wide project.
+func AccountStackName(p Project) string { return p.Name }
 
-// newAccountStack creates an account-wide stack: the same provider as every
+// NewAccount creates an account-wide stack: the same provider as every
 // stack (region, allowed account) tagged with Project and ManagedBy only, and
 // either the shared S3 backend under AccountStateKey or, with LocalState, a
 // local backend whose path is relative so the output stays machine-independent.
-func newAccountStack(scope constructs.Construct, p Project, platform core.Platform, root, buildDir string) *Stack {
-	name := accountStackName(p)
+func NewAccount(scope constructs.Construct, p Project, platform core.Platform, root, buildDir string) *Stack {
+	name := AccountStackName(p)
 	s := cdktf.NewTerraformStack(scope, jsii.String(name))
 	requireTerraform(s)
 	newProvider(s, platform, map[string]string{"Project": p.Name})

@@ -32,21 +32,24 @@ type Project struct {
 	LocalState bool
 }
 
-func (p Project) environments() []core.Environment {
+// EnvironmentsOrAll is Environments, or every environment when it is empty.
+func (p Project) EnvironmentsOrAll() []core.Environment {
 	if len(p.Environments) == 0 {
 		return core.Environments
 	}
 	return p.Environments
 }
 
-func (p Project) stateKey(n core.Names) string {
+// StateKey is the S3 key of the project's state in one environment.
+func (p Project) StateKey(n core.Names) string {
 	if k, ok := p.StateKeys[n.Environment]; ok && k != "" {
 		return k
 	}
 	return DefaultStateKey(n)
 }
 
-func (p Project) validate() error {
+// Validate checks the project's own settings (not its files).
+func (p Project) Validate() error {
 	if err := core.ValidateProjectName(p.Name); err != nil {
 		return err
 	}

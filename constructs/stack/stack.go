@@ -1,6 +1,7 @@
-// Package stack turns a project definition into one cdktf stack per
-// environment, each with the AWS provider, default tags and the shared S3 state
-// backend, and synthesizes them all atomically.
+// Package stack is the contract between projects and the synthesis driver
+// (internal/synth): a Project says how to build itself, a Stack is one
+// project in one environment with the AWS provider, default tags and the
+// shared S3 state backend, and Of finds the Stack a construct is in.
 package stack
 
 import (
@@ -29,6 +30,15 @@ type Stack struct {
 	BuildDir string
 }
 
+// Name is the stack's name: "<project>-<env>", or the project's name for an
+// account-wide stack.
+func (s *Stack) Name() string {
+	if s.Names.Environment == "" {
+		return s.Names.Project
+	}
+	return s.Names.StackName()
+}
+
 // Env is the stack's environment.
 func (s *Stack) Env() core.Environment { return s.Names.Environment }
 
@@ -37,8 +47,18 @@ func DefaultStateKey(n core.Names) string {
 	return fmt.Sprintf("%s/%s/terraform.tfstate", n.Project, n.Environment)
 }
 
-// newStack creates the stack with its provider and backend.
-func newStack(scope constructs.Construct, names core.Names, platform core.Platform, root, buildDir, stateKey string) *Stack {
+// MinTerraformVersion is what the synthesized JSON needs: import and moved
+// blocks arrived in Terraform 1.5.
+const MinTerraformVersion = ">= 1.5.0"
+
+// requireTerraform pins the Terraform version the stack's JSON needs.
+func requireTerraform(s cdktf.TerraformStack) {
+	s.AddOverride(jsii.String("terraform.required_version"), jsii.String(MinTerraformVersion))
+}
+
+// New creates the stack of one project in one environment, with its
+// provider and backend.
+func New(scope constructs.Construct, names core.Names, platform core.Platform, root, buildDir, stateKey string) *Stack {
 	s := cdktf.NewTerraformStack(scope, jsii.String(names.StackName()))
 	requireTerraform(s)
 	newProvider(s, platform, map[string]string{

@@ -8,7 +8,7 @@ import (
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	. "github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	. "github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
 func visibility(metric string) map[string]any {

@@ -5,7 +5,7 @@ package agentfactory
 
 import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
-	"github.com/fractallabsdev/talkwise-infra/constructs/ecsservice"
+	"github.com/fractallabsdev/talkwise-infra/constructs/patterns/ecsservice"
 )
 
 // Project is agent-factory in dev and production. Unlisted settings take the

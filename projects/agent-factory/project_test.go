@@ -1,17 +1,14 @@
 package agentfactory_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
-	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	. "github.com/fractallabsdev/talkwise-infra/constructs/synthtest"
+	. "github.com/fractallabsdev/talkwise-infra/internal/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
@@ -354,17 +351,8 @@ func TestOutputsAndLogs(t *testing.T) {
 			}
 		}
 		// make logs tails the service's group, not the VPC flow logs.
-		outdir := t.TempDir()
-		raw, _ := json.Marshal(st.Doc)
-		if err := os.MkdirAll(filepath.Dir(stack.StackFile(outdir, st.Name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(stack.StackFile(outdir, st.Name), raw, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		groups, err := stack.LogGroups(outdir, st.Name)
-		if err != nil || strings.Join(groups, ",") != "/ecs/"+p+"-api" {
-			t.Errorf("make logs would tail %v (%v), want /ecs/%s-api", groups, err, p)
+		if groups := tfjson.Doc(st.Doc).ApplicationLogGroups(); strings.Join(groups, ",") != "/ecs/"+p+"-api" {
+			t.Errorf("make logs would tail %v, want /ecs/%s-api", groups, p)
 		}
 	})
 }

@@ -2,7 +2,7 @@
 package rukscheduler
 
 import (
-	"github.com/fractallabsdev/talkwise-infra/constructs/scheduledlambda"
+	"github.com/fractallabsdev/talkwise-infra/constructs/patterns/scheduledlambda"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ssm"
 )
 
