@@ -84,6 +84,14 @@ test: node lambdas/node_modules/.package-lock.json
 lambdas/node_modules/.package-lock.json: lambdas/package.json lambdas/package-lock.json | node
 	npm ci --silent --no-audit --no-fund --prefix lambdas
 
+# make golden: synthesize every stack and refresh projects/testdata/golden
+# (the reviewed Terraform of every stack, and every resource address). It
+# refuses to unpin a resource that vanished without a moved block unless
+# ACCEPT_REMOVED=1 (README "Golden stacks").
+.PHONY: golden
+golden: node
+	@$(SYNTH_ENV) $(APP) golden $(if $(ACCEPT_REMOVED),-accept-removed)
+
 vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }

@@ -8,13 +8,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
-	"github.com/fractallabsdev/talkwise-infra/projects"
 )
-
-var synthesized = synthtest.Shared{Projects: projects.All}
-
-// all synthesizes every project once for the whole test binary.
-func all(t *testing.T) map[string]*synthtest.Stack { return synthesized.Stacks(t) }
 
 func TestEveryProjectHasBothEnvironments(t *testing.T) {
 	s := all(t)

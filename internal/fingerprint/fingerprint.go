@@ -69,7 +69,8 @@ func Command(args []string) string {
 // synthesis; excluding too much would serve stale output, so the list is short:
 //   - version control, the tools folder and the output folders (with their
 //     staging and .old siblings);
-//   - *_test.go, which are never compiled into the app;
+//   - *_test.go and testdata folders, which are never compiled into the app
+//     (the golden stacks live in projects/testdata);
 //   - node_modules, standing in for it the .package-lock.json npm writes on
 //     every install, so a changed dependency still changes the fingerprint;
 //   - dist/ under lambdas/ (local esbuild output; synthesis bundles from src)
@@ -121,7 +122,7 @@ func Inputs(root, outdir string, args []string) (*Fingerprint, error) {
 
 func skipDir(rel, name, path, out string) bool {
 	switch {
-	case name == ".git" || name == ".tools" || name == "node_modules" || name == ".terraform":
+	case name == ".git" || name == ".tools" || name == "node_modules" || name == ".terraform" || name == "testdata":
 		return true
 	case name == "dist" && strings.HasPrefix(rel, "lambdas/"):
 		return true

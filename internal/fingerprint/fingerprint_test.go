@@ -14,25 +14,26 @@ func repo(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
 	files := map[string]string{
-		"go.mod":                                   "module example.com/infra\n\ngo 1.26\n",
-		"go.sum":                                   "example.com/dep v1.0.0 h1:abc=\n",
-		"cdktf.json":                               `{"language":"go","app":"go run ."}`,
-		"main.go":                                  "package main\n",
-		"main_test.go":                             "package main\n",
-		"constructs/lambda/bundle.go":              "package lambda\n",
-		"projects/demo/project.go":                 "package demo\n",
-		"projects/demo/schedules.yaml":             "schedules: []\n",
-		"lambdas/build-options.json":               `{"minify":true}`,
-		"lambdas/lib/job.ts":                       "export const job = 1;\n",
-		"lambdas/demo/task/package.json":           `{"name":"task"}`,
-		"lambdas/demo/task/package-lock.json":      `{"lockfileVersion":3}`,
-		"lambdas/demo/task/src/index.ts":           "export const handler = () => 1;\n",
-		"lambdas/demo/task/dist/index.js":          "built locally\n",
-		"lambdas/node_modules/.package-lock.json":  `{"packages":{}}`,
-		"lambdas/node_modules/left-pad/index.js":   "module.exports = 1;\n",
-		".tools/node22/bin/node":                   "binary\n",
-		".git/HEAD":                                "ref: refs/heads/main\n",
-		"projects/demo/.terraform/providers/x.txt": "terraform init output\n",
+		"go.mod":                                    "module example.com/infra\n\ngo 1.26\n",
+		"go.sum":                                    "example.com/dep v1.0.0 h1:abc=\n",
+		"cdktf.json":                                `{"language":"go","app":"go run ."}`,
+		"main.go":                                   "package main\n",
+		"main_test.go":                              "package main\n",
+		"constructs/lambda/bundle.go":               "package lambda\n",
+		"projects/demo/project.go":                  "package demo\n",
+		"projects/demo/schedules.yaml":              "schedules: []\n",
+		"lambdas/build-options.json":                `{"minify":true}`,
+		"lambdas/lib/job.ts":                        "export const job = 1;\n",
+		"lambdas/demo/task/package.json":            `{"name":"task"}`,
+		"lambdas/demo/task/package-lock.json":       `{"lockfileVersion":3}`,
+		"lambdas/demo/task/src/index.ts":            "export const handler = () => 1;\n",
+		"lambdas/demo/task/dist/index.js":           "built locally\n",
+		"lambdas/node_modules/.package-lock.json":   `{"packages":{}}`,
+		"lambdas/node_modules/left-pad/index.js":    "module.exports = 1;\n",
+		".tools/node22/bin/node":                    "binary\n",
+		".git/HEAD":                                 "ref: refs/heads/main\n",
+		"projects/demo/.terraform/providers/x.txt":  "terraform init output\n",
+		"projects/testdata/golden/demo-dev.tf.json": "{}\n",
 	}
 	for path, content := range files {
 		write(t, root, path, content)
@@ -138,13 +139,14 @@ func TestCheckNoticesARemovedInput(t *testing.T) {
 // Files synthesis never reads may change freely; the skip must not depend on them.
 func TestCheckIgnoresWhatSynthesisNeverReads(t *testing.T) {
 	for _, path := range []string{
-		"main_test.go",                             // never compiled into the app
-		"lambdas/demo/task/dist/index.js",          // local esbuild output
-		".tools/node22/bin/node",                   // tools
-		".git/HEAD",                                // version control
-		"projects/demo/.terraform/providers/x.txt", // terraform's working files
-		".cdktf.out.staging-123/manifest.json",     // a staging folder of a running synth
-		"cdktf.out.old/manifest.json",              // the previous output during a swap
+		"main_test.go",                              // never compiled into the app
+		"lambdas/demo/task/dist/index.js",           // local esbuild output
+		".tools/node22/bin/node",                    // tools
+		".git/HEAD",                                 // version control
+		"projects/demo/.terraform/providers/x.txt",  // terraform's working files
+		".cdktf.out.staging-123/manifest.json",      // a staging folder of a running synth
+		"cdktf.out.old/manifest.json",               // the previous output during a swap
+		"projects/testdata/golden/demo-dev.tf.json", // test data, which the go tool never builds either
 	} {
 		t.Run(path, func(t *testing.T) {
 			root := repo(t)

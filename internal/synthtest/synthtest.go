@@ -108,10 +108,14 @@ func SynthProjectsUnchecked(t testing.TB, projects []stack.Project, root string)
 
 func synthProjects(t testing.TB, projects []stack.Project, root string, checked bool) (map[string]*Stack, error) {
 	t.Helper()
+	return synthInto(t, projects, root, t.TempDir(), checked)
+}
+
+func synthInto(t testing.TB, projects []stack.Project, root, outdir string, checked bool) (map[string]*Stack, error) {
+	t.Helper()
 	if root == "" {
 		root = RepoRoot(t)
 	}
-	outdir := t.TempDir()
 	app := synth.NewApp(outdir)
 	names, err := synth.Build(app, projects, synth.Options{Root: root, Outdir: outdir, BuildDir: t.TempDir()})
 	if err != nil {
@@ -305,11 +309,12 @@ func ExpectValue(t testing.TB, what string, got, want any) {
 
 // Shared synthesizes a set of projects once per test binary (jsii start-up
 // and a full synth are the expensive part) and gives every test the same
-// stacks. Declare one as a package variable.
+// stacks. Declare one as a package variable, and call Cleanup from TestMain.
 type Shared struct {
 	// Projects returns the projects to synthesize, e.g. projects.All.
 	Projects func() []stack.Project
 	once     sync.Once
+	outdir   string
 	stacks   map[string]*Stack
 	err      error
 }
@@ -318,11 +323,31 @@ type Shared struct {
 // error fails each test that asks.
 func (s *Shared) Stacks(t testing.TB) map[string]*Stack {
 	t.Helper()
-	s.once.Do(func() { s.stacks, s.err = SynthProjects(t, s.Projects(), "") })
+	s.once.Do(func() {
+		// Not t.TempDir: the output outlives the test that synthesized it.
+		if s.outdir, s.err = os.MkdirTemp("", "talkwise-shared-synth-"); s.err == nil {
+			s.stacks, s.err = synthInto(t, s.Projects(), "", s.outdir, true)
+		}
+	})
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
 	return s.stacks
+}
+
+// Outdir is the folder the stacks were synthesized into (its stacks/<name>/
+// hold cdk.tf.json and the Lambda zips), synthesizing on first use.
+func (s *Shared) Outdir(t testing.TB) string {
+	t.Helper()
+	s.Stacks(t)
+	return s.outdir
+}
+
+// Cleanup removes the synthesized output.
+func (s *Shared) Cleanup() {
+	if s.outdir != "" {
+		os.RemoveAll(s.outdir)
+	}
 }
 
 // CopyFile copies one file, creating the folder it goes in.

@@ -146,3 +146,17 @@ func (d Doc) ApplicationLogGroups() []string {
 	sort.Strings(names)
 	return names
 }
+
+// Move is one `moved` block: Terraform re-addresses From's state to To.
+type Move struct{ From, To string }
+
+// Moves returns the stack's moved blocks in file order.
+func (d Doc) Moves() []Move {
+	list, _ := d["moved"].([]any)
+	var out []Move
+	for _, m := range list {
+		fields, _ := m.(map[string]any)
+		out = append(out, Move{From: Str(fields, "from"), To: Str(fields, "to")})
+	}
+	return out
+}

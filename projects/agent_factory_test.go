@@ -1,4 +1,4 @@
-package agentfactory_test
+package projects_test
 
 import (
 	"fmt"
@@ -9,13 +9,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	. "github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
-	"github.com/fractallabsdev/talkwise-infra/projects"
 )
-
-var synthesized = Shared{Projects: projects.All}
-
-// all synthesizes every registered project once, as `make synth` does.
-func all(t *testing.T) map[string]*Stack { return synthesized.Stacks(t) }
 
 func each(t *testing.T, check func(t *testing.T, env core.Environment, st *Stack)) {
 	for _, env := range core.Environments {
