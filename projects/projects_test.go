@@ -32,16 +32,18 @@ func TestBackendProviderAndTags(t *testing.T) {
 		backend := synthtest.Resource{Type: "backend", ID: name, Fields: s.Doc}
 		backend.Expect(t, map[string]any{
 			"terraform.backend.s3": map[string]any{
-				"bucket":         "infra-platform-tfstate-427479925030",
-				"key":            project + "/" + env + "/terraform.tfstate",
-				"region":         "us-east-2",
-				"encrypt":        true,
-				"dynamodb_table": "infra-platform-tfstate-lock",
+				"bucket":       "infra-platform-tfstate-427479925030",
+				"key":          project + "/" + env + "/terraform.tfstate",
+				"region":       "us-east-2",
+				"encrypt":      true,
+				"use_lockfile": true,
 			},
-			"terraform.required_providers.aws.version": "5.99.1",
-			"terraform.required_version":               ">= 1.5.0",
-			"provider.aws.0.region":                    "us-east-2",
-			"provider.aws.0.allowed_account_ids":       []string{"427479925030"},
+			// 5.99.1, which the bindings were generated from, up to 6.0.
+			"terraform.required_providers.aws.version": ">= 5.99.1, < 6.0.0",
+			// The S3 backend's use_lockfile arrived in Terraform 1.10.
+			"terraform.required_version":         ">= 1.10.0",
+			"provider.aws.0.region":              "us-east-2",
+			"provider.aws.0.allowed_account_ids": []string{"427479925030"},
 			"provider.aws.0.default_tags.0.tags": map[string]any{
 				"Project": project, "Environment": env, "ManagedBy": "cdktf",
 			},

@@ -85,9 +85,6 @@ type DeployRoleProps struct {
 	Names    core.Names
 	Platform core.Platform
 	Subject  Subject
-	// StateKey is the S3 key of the stack's state, which the workflow may
-	// read (`terraform output`).
-	StateKey string
 }
 
 // RoleName is "<project>-<env>-github-actions", the name the spec's
@@ -98,15 +95,12 @@ func (p *DeployRoleProps) validate() error {
 	var errs []error
 	errs = append(errs, p.Subject.Validate("GitHub"))
 	errs = append(errs, core.CheckLength("GitHub role", "IAM role", RoleName(p.Names), core.MaxIAMRoleName))
-	if p.StateKey == "" {
-		errs = append(errs, fmt.Errorf("githuboidc.DeployRoleProps: StateKey is required"))
-	}
 	return core.Join(errs...)
 }
 
 // DeployRole is the role a GitHub Actions deploy job assumes. It starts with
-// no permissions but reading its stack's state; the resources it deploys
-// grant the rest (repo.GrantPush, service.GrantDeploy, ...).
+// no permissions; what it deploys grants the rest (stack.GrantReadState,
+// repo.GrantPush, service.GrantDeploy, ...).
 type DeployRole struct {
 	*iam.Role
 	Provider dataawsiamopenidconnectprovider.DataAwsIamOpenidConnectProvider
@@ -126,9 +120,7 @@ func NewDeployRole(scope constructs.Construct, id string, props *DeployRoleProps
 		Description: "GitHub Actions deploys of " + props.Names.Prefix() + " from " + props.Subject.Claim(),
 		Trust:       []iam.Statement{Trust(*provider.Arn(), props.Subject)},
 	})
-	d := &DeployRole{Role: role, Provider: provider}
-	d.allowReadState(props.Platform, props.StateKey)
-	return d
+	return &DeployRole{Role: role, Provider: provider}
 }
 
 // Trust is the assume-role statement for GitHub's tokens: only the AWS
@@ -143,20 +135,4 @@ func Trust(providerArn string, s Subject) iam.Statement {
 			TokenHost + ":sub": s.Claim(),
 		}},
 	}
-}
-
-// allowReadState lets the workflow read this stack's state (for
-// `terraform output -raw ecr_repository_url`): s3:GetObject on the state
-// object, s3:ListBucket limited to that key, and dynamodb:GetItem on the lock
-// table limited to the state's checksum item, which the S3 backend reads.
-func (d *DeployRole) allowReadState(p core.Platform, key string) {
-	d.AddToPolicy(
-		iam.Allow("ReadState", []string{"s3:GetObject"}, fmt.Sprintf("arn:aws:s3:::%s/%s", p.StateBucket, key)),
-		iam.Statement{Sid: "ListState", Effect: "Allow", Actions: []string{"s3:ListBucket"},
-			Resources: []string{"arn:aws:s3:::" + p.StateBucket},
-			Condition: map[string]map[string]any{"StringEquals": {"s3:prefix": key}}},
-		iam.Statement{Sid: "ReadStateChecksum", Effect: "Allow", Actions: []string{"dynamodb:GetItem"},
-			Resources: []string{fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", p.Region, p.AccountID, p.LockTable)},
-			Condition: map[string]map[string]any{"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": []string{p.StateBucket + "/" + key + "-md5"}}}},
-	)
 }

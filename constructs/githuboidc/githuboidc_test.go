@@ -41,8 +41,9 @@ func TestSubject(t *testing.T) {
 
 func TestDeployRole(t *testing.T) {
 	st := Synth(t, core.Dev, func(s *stack.Stack) {
-		NewDeployRole(s.Scope, "GitHubActions", &DeployRoleProps{Names: s.Names, Platform: s.Platform,
-			Subject: Subject{Repository: "FractalLabsDev/agent-factory", Environment: "dev"}, StateKey: s.StateKey})
+		role := NewDeployRole(s.Scope, "GitHubActions", &DeployRoleProps{Names: s.Names, Platform: s.Platform,
+			Subject: Subject{Repository: "FractalLabsDev/agent-factory", Environment: "dev"}})
+		s.GrantReadState(role)
 	})
 	if n := len(st.Resources("aws_iam_openid_connect_provider")); n != 0 {
 		t.Fatalf("a project stack creates %d OIDC providers; the provider is account-wide", n)
@@ -68,9 +69,5 @@ func TestDeployRole(t *testing.T) {
 			"Condition": map[string]any{"StringEquals": map[string]any{"s3:prefix": "test/dev/terraform.tfstate"}}},
 		map[string]any{"Sid": "ReadState", "Effect": "Allow", "Action": []string{"s3:GetObject"},
 			"Resource": []string{"arn:aws:s3:::infra-platform-tfstate-427479925030/test/dev/terraform.tfstate"}},
-		map[string]any{"Sid": "ReadStateChecksum", "Effect": "Allow", "Action": []string{"dynamodb:GetItem"},
-			"Resource": []string{"arn:aws:dynamodb:us-east-2:427479925030:table/infra-platform-tfstate-lock"},
-			"Condition": map[string]any{"ForAllValues:StringEquals": map[string]any{
-				"dynamodb:LeadingKeys": []string{"infra-platform-tfstate-427479925030/test/dev/terraform.tfstate-md5"}}}},
 	}})
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/githuboidc"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // DefaultRepository is this repository on GitHub, whose workflow assumes the role.
@@ -131,16 +132,7 @@ func ScheduledLambdaStatements(n core.Names, p core.Platform, stateKey string) [
 	}
 	roles := fmt.Sprintf("arn:aws:iam::%s:role/%s-*", p.AccountID, prefix)
 	self := fmt.Sprintf("arn:aws:iam::%s:role/%s", p.AccountID, githuboidc.RoleName(n))
-	return []iam.Statement{
-		iam.Allow("State", []string{"s3:GetObject", "s3:PutObject"}, fmt.Sprintf("arn:aws:s3:::%s/%s", p.StateBucket, stateKey)),
-		{Sid: "ListState", Effect: "Allow", Actions: []string{"s3:ListBucket"},
-			Resources: []string{"arn:aws:s3:::" + p.StateBucket},
-			Condition: map[string]map[string]any{"StringEquals": {"s3:prefix": stateKey}}},
-		// The S3 backend's lock item is "<bucket>/<key>", its checksum "<bucket>/<key>-md5".
-		{Sid: "Lock", Effect: "Allow", Actions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"},
-			Resources: []string{arn("dynamodb", "table/"+p.LockTable)},
-			Condition: map[string]map[string]any{"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": []string{
-				p.StateBucket + "/" + stateKey, p.StateBucket + "/" + stateKey + "-md5"}}}},
+	return append(stack.WriteStateStatements(p, stateKey), []iam.Statement{
 		iam.Allow("Functions", []string{
 			"lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
 			"lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionConcurrency", "lambda:GetFunctionRecursionConfig",
@@ -175,7 +167,7 @@ func ScheduledLambdaStatements(n core.Names, p core.Platform, stateKey string) [
 			"iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
 			"iam:TagRole", "iam:UntagRole",
 		}, Resources: []string{self}},
-	}
+	}...)
 }
 
 // ScheduledLambdaPlanStatements are what `terraform plan -lock=false` of a
@@ -189,16 +181,7 @@ func ScheduledLambdaPlanStatements(n core.Names, p core.Platform, stateKey strin
 	arn := func(service, resource string) string {
 		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, p.Region, p.AccountID, resource)
 	}
-	return []iam.Statement{
-		iam.Allow("ReadState", []string{"s3:GetObject"}, fmt.Sprintf("arn:aws:s3:::%s/%s", p.StateBucket, stateKey)),
-		{Sid: "ListState", Effect: "Allow", Actions: []string{"s3:ListBucket"},
-			Resources: []string{"arn:aws:s3:::" + p.StateBucket},
-			Condition: map[string]map[string]any{"StringEquals": {"s3:prefix": stateKey}}},
-		// Only the checksum item "<bucket>/<key>-md5", never the lock item.
-		{Sid: "ReadStateChecksum", Effect: "Allow", Actions: []string{"dynamodb:GetItem"},
-			Resources: []string{arn("dynamodb", "table/"+p.LockTable)},
-			Condition: map[string]map[string]any{"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": []string{
-				p.StateBucket + "/" + stateKey + "-md5"}}}},
+	return append(stack.ReadStateStatements(p, stateKey), []iam.Statement{
 		iam.Allow("ReadFunctions", []string{
 			"lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig",
 			"lambda:GetFunctionConcurrency", "lambda:GetFunctionRecursionConfig", "lambda:GetRuntimeManagementConfig",
@@ -216,5 +199,5 @@ func ScheduledLambdaPlanStatements(n core.Names, p core.Platform, stateKey strin
 		// The data sources read String parameters; no kms:Decrypt, so a
 		// SecureString stays unreadable.
 		iam.Allow("ReadParameters", []string{"ssm:GetParameter"}, arn("ssm", fmt.Sprintf("parameter/%s/%s/*", n.Project, n.Environment))),
-	}
+	}...)
 }

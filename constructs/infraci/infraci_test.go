@@ -63,8 +63,9 @@ func TestStatementsAreScopedToTheStack(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		"State":           "arn:aws:s3:::infra-platform-tfstate-427479925030/nightly/production/terraform.tfstate",
-		"Lock":            "arn:aws:dynamodb:us-east-2:427479925030:table/infra-platform-tfstate-lock",
+		"ReadState":       "arn:aws:s3:::infra-platform-tfstate-427479925030/nightly/production/terraform.tfstate",
+		"WriteState":      "arn:aws:s3:::infra-platform-tfstate-427479925030/nightly/production/terraform.tfstate",
+		"LockState":       "arn:aws:s3:::infra-platform-tfstate-427479925030/nightly/production/terraform.tfstate.tflock",
 		"Functions":       "arn:aws:lambda:us-east-2:427479925030:function:nightly-production-*",
 		"Roles":           "arn:aws:iam::427479925030:role/nightly-production-*",
 		"PassRoles":       "arn:aws:iam::427479925030:role/nightly-production-*",
@@ -77,14 +78,6 @@ func TestStatementsAreScopedToTheStack(t *testing.T) {
 	for sid, resource := range want {
 		if got := bySid[sid]; len(got) != 1 || got[0] != resource {
 			t.Errorf("%s: resources %v, want [%s]", sid, got, resource)
-		}
-	}
-	for _, st := range statements {
-		if st.Sid == "Lock" {
-			keys := st.Condition["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"].([]string)
-			if strings.Join(keys, ",") != "infra-platform-tfstate-427479925030/nightly/production/terraform.tfstate,infra-platform-tfstate-427479925030/nightly/production/terraform.tfstate-md5" {
-				t.Errorf("lock keys %v", keys)
-			}
 		}
 	}
 }
@@ -176,7 +169,6 @@ func TestPlanRoleOnlyReadsTheStack(t *testing.T) {
 	want := map[string][]string{
 		"ReadState":           {"arn:aws:s3:::infra-platform-tfstate-427479925030/nightly/production/terraform.tfstate", "s3:GetObject"},
 		"ListState":           {"arn:aws:s3:::infra-platform-tfstate-427479925030", "s3:ListBucket"},
-		"ReadStateChecksum":   {"arn:aws:dynamodb:us-east-2:427479925030:table/infra-platform-tfstate-lock", "dynamodb:GetItem"},
 		"ReadFunctions":       {"arn:aws:lambda:us-east-2:427479925030:function:nightly-production-*", "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionConcurrency", "lambda:GetFunctionRecursionConfig", "lambda:GetRuntimeManagementConfig", "lambda:ListVersionsByFunction", "lambda:ListTags"},
 		"ReadRoles":           {"arn:aws:iam::427479925030:role/nightly-production-*", "iam:GetRole", "iam:ListRoleTags", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"},
 		"ReadLogGroups":       {"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/nightly-production-*", "logs:ListTagsForResource", "logs:ListTagsLogGroup"},
@@ -196,8 +188,6 @@ func TestPlanRoleOnlyReadsTheStack(t *testing.T) {
 	}
 	wantConditions := map[string]map[string]map[string]any{
 		"ListState": {"StringEquals": {"s3:prefix": key}},
-		// The backend's checksum item only: a plan never takes the lock.
-		"ReadStateChecksum": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": []string{"infra-platform-tfstate-427479925030/" + key + "-md5"}}},
 	}
 	if diff := cmp.Diff(wantConditions, conditions); diff != "" {
 		t.Errorf("conditions (-want +got):\n%s", diff)
@@ -217,7 +207,7 @@ func TestPlanRoleReadsWhatTheApplyRoleReads(t *testing.T) {
 	grants := func(statements []iam.Statement, reads bool) map[grant]bool {
 		out := map[grant]bool{}
 		for _, st := range statements {
-			if st.Effect != "Allow" || st.Sid == "Lock" || st.Sid == "ReadStateChecksum" {
+			if st.Effect != "Allow" || st.Sid == "LockState" {
 				continue
 			}
 			for _, a := range st.Actions {

@@ -33,20 +33,14 @@ func AccountStackName(p Project) string { return p.Name }
 func NewAccount(scope constructs.Construct, p Project, platform core.Platform, root, buildDir string) *Stack {
 	name := AccountStackName(p)
 	s := cdktf.NewTerraformStack(scope, jsii.String(name))
-	requireTerraform(s)
+	pinVersions(s)
 	newProvider(s, platform, map[string]string{"Project": p.Name})
 	key := AccountStateKey(name)
 	if p.LocalState {
 		key = ""
 		cdktf.NewLocalBackend(s, &cdktf.LocalBackendConfig{Path: jsii.String(LocalStateFile)})
 	} else {
-		cdktf.NewS3Backend(s, &cdktf.S3BackendConfig{
-			Bucket:        jsii.String(platform.StateBucket),
-			Key:           jsii.String(key),
-			Region:        jsii.String(platform.Region),
-			Encrypt:       jsii.Bool(true),
-			DynamodbTable: jsii.String(platform.LockTable),
-		})
+		newS3Backend(s, platform, key)
 	}
 	return &Stack{Scope: s, Names: core.Names{Project: p.Name}, Platform: platform, Root: root, BuildDir: buildDir, StateKey: key}
 }

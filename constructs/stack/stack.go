@@ -47,31 +47,16 @@ func DefaultStateKey(n core.Names) string {
 	return fmt.Sprintf("%s/%s/terraform.tfstate", n.Project, n.Environment)
 }
 
-// MinTerraformVersion is what the synthesized JSON needs: import and moved
-// blocks arrived in Terraform 1.5.
-const MinTerraformVersion = ">= 1.5.0"
-
-// requireTerraform pins the Terraform version the stack's JSON needs.
-func requireTerraform(s cdktf.TerraformStack) {
-	s.AddOverride(jsii.String("terraform.required_version"), jsii.String(MinTerraformVersion))
-}
-
 // New creates the stack of one project in one environment, with its
 // provider and backend.
 func New(scope constructs.Construct, names core.Names, platform core.Platform, root, buildDir, stateKey string) *Stack {
 	s := cdktf.NewTerraformStack(scope, jsii.String(names.StackName()))
-	requireTerraform(s)
+	pinVersions(s)
 	newProvider(s, platform, map[string]string{
 		"Project":     names.Project,
 		"Environment": string(names.Environment),
 	})
-	cdktf.NewS3Backend(s, &cdktf.S3BackendConfig{
-		Bucket:        jsii.String(platform.StateBucket),
-		Key:           jsii.String(stateKey),
-		Region:        jsii.String(platform.Region),
-		Encrypt:       jsii.Bool(true),
-		DynamodbTable: jsii.String(platform.LockTable),
-	})
+	newS3Backend(s, platform, stateKey)
 	return &Stack{Scope: s, Names: names, Platform: platform, Root: root, BuildDir: buildDir, StateKey: stateKey}
 }
 

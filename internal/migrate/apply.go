@@ -59,8 +59,9 @@ func Apply(stack cdktf.TerraformStack, m *Mapping) error {
 	if len(removed) > 0 {
 		// cdktf has no construct for removed blocks; the stack override
 		// writes them at the top level, as Terraform's JSON syntax wants.
+		// Removed blocks need Terraform 1.7, below every stack's minimum
+		// (stack.MinTerraformVersion).
 		stack.AddOverride(jsii.String("removed"), removed)
-		stack.AddOverride(jsii.String("terraform.required_version"), jsii.String(RemovedBlocksTerraformVersion))
 	}
 	for i, a := range m.Accept.Create {
 		if byAddress[a.Address] == nil {
@@ -69,10 +70,6 @@ func Apply(stack cdktf.TerraformStack, m *Mapping) error {
 	}
 	return core.Join(errs...)
 }
-
-// RemovedBlocksTerraformVersion is what a stack with removed blocks needs:
-// they arrived in Terraform 1.7.
-const RemovedBlocksTerraformVersion = ">= 1.7.0"
 
 // Resources maps the address (<type>.<logical id>) of every resource in
 // stack to the resource.

@@ -615,8 +615,9 @@ func TestForgottenResourceBecomesARemovedBlock(t *testing.T) {
 		t.Errorf("removed blocks %v, want %v", got, want)
 	}
 	tf, _ := stacks[n.StackName()].Doc["terraform"].(map[string]any)
-	if tf["required_version"] != ">= 1.7.0" {
-		t.Errorf("required_version = %v, want >= 1.7.0 (removed blocks)", tf["required_version"])
+	// Removed blocks need Terraform 1.7; every stack already needs 1.10.
+	if tf["required_version"] != ">= 1.10.0" {
+		t.Errorf("required_version = %v, want >= 1.10.0 (1.7 for removed blocks, 1.10 for every stack)", tf["required_version"])
 	}
 }
 

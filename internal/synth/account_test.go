@@ -36,10 +36,10 @@ func TestAccountWideStack(t *testing.T) {
 		t.Fatalf("stacks = %v; want only shared", stacks)
 	}
 	synthtest.Resource{Fields: s.Doc}.Expect(t, map[string]any{
-		"terraform.backend.s3.key":            "shared/terraform.tfstate",
-		"terraform.backend.s3.bucket":         core.Talkwise.StateBucket,
-		"terraform.backend.s3.dynamodb_table": core.Talkwise.LockTable,
-		"provider.aws.0.default_tags.0.tags":  map[string]any{"Project": "shared", "ManagedBy": "cdktf"},
+		"terraform.backend.s3.key":           "shared/terraform.tfstate",
+		"terraform.backend.s3.bucket":        core.Talkwise.StateBucket,
+		"terraform.backend.s3.use_lockfile":  true,
+		"provider.aws.0.default_tags.0.tags": map[string]any{"Project": "shared", "ManagedBy": "cdktf"},
 	})
 }
 

@@ -102,8 +102,10 @@ func build(s *stack.Stack, r resolved) {
 	}
 
 	deployer := githuboidc.NewDeployRole(scope, "GitHubActions", &githuboidc.DeployRoleProps{
-		Names: n, Platform: p, Subject: r.GitHub, StateKey: s.StateKey,
+		Names: n, Platform: p, Subject: r.GitHub,
 	})
+	// `terraform output -raw ecr_repository_url` in the deploy workflow.
+	s.GrantReadState(deployer)
 	repo.GrantPush(deployer)
 	service.GrantDeploy(deployer)
 

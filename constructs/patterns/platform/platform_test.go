@@ -34,16 +34,16 @@ func TestPlatformStackBackendAndProvider(t *testing.T) {
 	s := synthPlatform(t, platform.Settings{})
 	doc(s).Expect(t, map[string]any{
 		// Its own key in the bucket it defines (docs/platform.md), locked by
-		// the table it defines.
+		// a lock file beside it.
 		"terraform.backend.s3": map[string]any{
-			"bucket":         "infra-platform-tfstate-427479925030",
-			"key":            "platform/terraform.tfstate",
-			"region":         "us-east-2",
-			"encrypt":        true,
-			"dynamodb_table": "infra-platform-tfstate-lock",
+			"bucket":       "infra-platform-tfstate-427479925030",
+			"key":          "platform/terraform.tfstate",
+			"region":       "us-east-2",
+			"encrypt":      true,
+			"use_lockfile": true,
 		},
-		// Import blocks need Terraform 1.5.
-		"terraform.required_version":         ">= 1.5.0",
+		// use_lockfile needs Terraform 1.10 (import blocks 1.5).
+		"terraform.required_version":         ">= 1.10.0",
 		"provider.aws.0.region":              "us-east-2",
 		"provider.aws.0.allowed_account_ids": []string{"427479925030"},
 		// No environment: the platform is shared by dev and production.
