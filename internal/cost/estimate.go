@@ -13,7 +13,6 @@ import (
 
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,11 +72,9 @@ func constructPath(b block) string {
 func references(v any, address string) bool {
 	switch x := v.(type) {
 	case string:
-		for _, m := range refPattern.FindAllStringSubmatch(x, -1) {
-			for _, a := range refAddresses(m[1]) {
-				if a == address {
-					return true
-				}
+		for _, r := range tfjson.RefsIn(x) {
+			if r.Address == address {
+				return true
 			}
 		}
 	case map[string]any:
@@ -94,19 +91,6 @@ func references(v any, address string) bool {
 		}
 	}
 	return false
-}
-
-// refPattern finds ${...} interpolations; refAddresses finds the resource
-// addresses inside one. Exported through References for the graph package.
-var refPattern = regexp.MustCompile(`\$\{([^}]*)\}`)
-var addrPattern = regexp.MustCompile(`\b((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)`)
-
-func refAddresses(expr string) []string {
-	var out []string
-	for _, m := range addrPattern.FindAllStringSubmatch(expr, -1) {
-		out = append(out, m[1])
-	}
-	return out
 }
 
 func list(v any) []any {

@@ -7,9 +7,10 @@ package graph
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 )
 
 // Node is one resource or data source.
@@ -50,51 +51,17 @@ type Graph struct {
 	Root       *Cluster
 }
 
-var refPattern = regexp.MustCompile(`\$\{([^}]*)\}`)
-var addrPattern = regexp.MustCompile(`\b((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\.([a-z0-9_]+))?`)
-
-// References returns the resource addresses referenced anywhere inside v,
-// sorted and without duplicates; the "//" metadata is skipped.
-func References(v any) []string {
-	refs := referencedAttributes(v)
-	out := make([]string, 0, len(refs))
-	for a := range refs {
-		out = append(out, a)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// referencedAttributes maps each referenced address to the attributes read
-// from it ("" when the whole resource is referenced).
+// referencedAttributes maps each address referenced inside v to the
+// attributes read from it ("" when the whole resource is referenced).
 func referencedAttributes(v any) map[string]map[string]bool {
 	refs := map[string]map[string]bool{}
-	collect(v, refs)
-	return refs
-}
-
-func collect(v any, refs map[string]map[string]bool) {
-	switch x := v.(type) {
-	case string:
-		for _, m := range refPattern.FindAllStringSubmatch(x, -1) {
-			for _, a := range addrPattern.FindAllStringSubmatch(m[1], -1) {
-				if refs[a[1]] == nil {
-					refs[a[1]] = map[string]bool{}
-				}
-				refs[a[1]][a[2]] = true
-			}
+	for _, r := range tfjson.Refs(v) {
+		if refs[r.Address] == nil {
+			refs[r.Address] = map[string]bool{}
 		}
-	case map[string]any:
-		for k, e := range x {
-			if k != "//" && k != "depends_on" {
-				collect(e, refs)
-			}
-		}
-	case []any:
-		for _, e := range x {
-			collect(e, refs)
-		}
+		refs[r.Address][r.Attr] = true
 	}
+	return refs
 }
 
 // Build reads a stack's cdk.tf.json document.
@@ -121,7 +88,7 @@ func Build(stack string, doc map[string]any) *Graph {
 	seen := map[[2]string]bool{}
 	for _, from := range g.sortedAddresses() {
 		refs := referencedAttributes(fields[from])
-		for _, to := range References(fields[from]) {
+		for _, to := range tfjson.Addresses(fields[from]) {
 			if to != from && g.Nodes[to].Address != "" && !seen[[2]string{from, to}] {
 				seen[[2]string{from, to}] = true
 				e := Edge{From: from, To: to}

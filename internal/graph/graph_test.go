@@ -10,6 +10,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/internal/graph"
 	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 	"github.com/fractallabsdev/talkwise-infra/projects"
 	rukscheduler "github.com/fractallabsdev/talkwise-infra/projects/ruk-scheduler"
 )
@@ -21,23 +22,6 @@ func rukDev(t *testing.T) *synthtest.Stack {
 		t.Fatal(err)
 	}
 	return stacks["ruk-scheduler-dev"]
-}
-
-func TestReferences(t *testing.T) {
-	v := map[string]any{
-		"role":   "${aws_iam_role.R.arn}",
-		"policy": `{"Resource":["${aws_cloudwatch_log_group.L.arn}:log-stream:*"]}`,
-		"env":    map[string]any{"URL": "${data.aws_ssm_parameter.P.insecure_value}"},
-		"ids":    []any{"${aws_subnet.A.id}", "${aws_subnet.A2.id}"},
-		"expr":   "${join(\",\", [aws_subnet.B.id, var.x])}",
-		"plain":  "aws_iam_role.NotAReference",
-		"//":     map[string]any{"metadata": map[string]any{"path": "${aws_iam_role.Meta.arn}"}},
-	}
-	got := graph.References(v)
-	want := []string{"aws_cloudwatch_log_group.L", "aws_iam_role.R", "aws_subnet.A", "aws_subnet.A2", "aws_subnet.B", "data.aws_ssm_parameter.P"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("References = %v; want %v", got, want)
-	}
 }
 
 // The picture of a real stack: every resource and data source once, an
@@ -121,7 +105,7 @@ func TestGraphOfScheduledLambdaStack(t *testing.T) {
 	}
 	expected := map[graph.Edge]bool{}
 	for from, f := range fields {
-		for _, to := range graph.References(f) {
+		for _, to := range tfjson.Addresses(f) {
 			if fields[to] != nil && to != from {
 				expected[graph.Edge{From: from, To: to}] = true
 			}

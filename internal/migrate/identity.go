@@ -2,10 +2,11 @@ package migrate
 
 import (
 	"encoding/json"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 )
 
 // identityKeys say, per resource type, which attributes identify one real
@@ -173,8 +174,6 @@ const (
 // lookupRef resolves "${<type>.<id>.<attr>}" on the new side.
 type lookupRef func(address, attr string) (string, status)
 
-var refPattern = regexp.MustCompile(`\$\{(data\.)?([a-zA-Z0-9_]+)\.([a-zA-Z0-9_-]+)\.([a-zA-Z0-9_]+)\}`)
-
 // attrAt returns the value at a dotted path. A nested block is a list of
 // one object in state and an object or a list in cdktf JSON; both descend.
 func attrAt(m map[string]any, path string) (any, bool) {
@@ -231,15 +230,14 @@ func resolveRefs(v any, lookup lookupRef) (any, status) {
 			return x, known
 		}
 		worst := known
-		out := refPattern.ReplaceAllStringFunc(x, func(ref string) string {
-			m := refPattern.FindStringSubmatch(ref)
-			if m[1] != "" { // a data source: read at plan time, unknown here
+		out := tfjson.ReplaceRefs(x, func(r tfjson.Ref) (string, bool) {
+			if r.Data() { // a data source: read at plan time, unknown here
 				worst = max(worst, unknown)
-				return ref
+				return "", false
 			}
-			val, st := lookup(m[2]+"."+m[3], m[4])
+			val, st := lookup(r.Address, r.Attr)
 			worst = max(worst, st)
-			return val
+			return val, true
 		})
 		if worst == known && strings.Contains(out, "${") {
 			worst = unknown // an expression this matcher does not evaluate

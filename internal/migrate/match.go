@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 )
 
 // Move is one old resource matched to its new counterpart.
@@ -307,12 +309,12 @@ func pureRefs(fields map[string]any, old map[string]any, prefix string) []refUse
 		ov := single(old[k])
 		switch v := single(fields[k]).(type) {
 		case string:
-			sub := refPattern.FindStringSubmatch(v)
-			if sub == nil || sub[0] != v || sub[1] != "" {
+			ref, ok := tfjson.OnlyRef(v)
+			if !ok || ref.Data() {
 				continue
 			}
 			if s, ok := ov.(string); ok {
-				out = append(out, refUse{field: prefix + k, address: sub[2] + "." + sub[3], attr: sub[4], oldValue: s})
+				out = append(out, refUse{field: prefix + k, address: ref.Address, attr: ref.Attr, oldValue: s})
 			}
 		case map[string]any:
 			if om, ok := ov.(map[string]any); ok {
