@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // SSLPolicy is the HTTPS listener's policy: TLS 1.3 and 1.2 only, AWS's
@@ -36,23 +37,20 @@ type Network interface {
 
 // LoadBalancerProps configure a LoadBalancer.
 type LoadBalancerProps struct {
-	Names    core.Names
-	Platform core.Platform
-	Network  Network
+	Network Network
 	// CertificateARN is an ACM certificate in the platform's region. When
 	// set, port 443 serves HTTPS and port 80 redirects to it; when empty,
 	// port 80 forwards plain HTTP and there is no 443 listener.
 	CertificateARN string
 	// DeletionProtection refuses deletes of the load balancer. Defaults to false.
 	DeletionProtection bool
-	// GreenTargetGroup adds the second target group blue/green deployments
-	// switch to. Defaults to false (blue only).
-	GreenTargetGroup bool
-	// ManagedByCodeDeploy tells Terraform to leave the production listener's
-	// default action alone: CodeDeploy points it at blue or green on every
-	// deployment, and a plan that reverts it would send traffic to the
-	// drained group. Defaults to false.
-	ManagedByCodeDeploy bool
+	// Deployment defaults to core.Rolling: one target group, "blue", whose
+	// listener Terraform manages. core.BlueGreen adds the "green" group
+	// CodeDeploy switches to, and Terraform then leaves the production
+	// listener's default action alone: CodeDeploy points it at blue or green
+	// on every deployment, and a plan that reverted it would send traffic to
+	// the drained group.
+	Deployment core.Deployment
 	// TargetPort is the container port targets are registered on. Defaults to 3000.
 	TargetPort int
 	// HealthCheckPath defaults to "/health".
@@ -60,6 +58,7 @@ type LoadBalancerProps struct {
 }
 
 func (p *LoadBalancerProps) applyDefaults() {
+	p.Deployment = p.Deployment.OrDefault(core.Rolling)
 	if p.TargetPort == 0 {
 		p.TargetPort = DefaultTargetPort
 	}
@@ -68,11 +67,11 @@ func (p *LoadBalancerProps) applyDefaults() {
 	}
 }
 
-func (p *LoadBalancerProps) validate() error {
+func (p *LoadBalancerProps) validate(n core.Names, platform core.Platform) error {
 	p.applyDefaults()
-	var errs []error
+	errs := []error{p.Deployment.Validate("Deployment")}
 	if p.CertificateARN != "" {
-		errs = append(errs, ValidateCertificateARN("CertificateARN", p.CertificateARN, p.Platform))
+		errs = append(errs, ValidateCertificateARN("CertificateARN", p.CertificateARN, platform))
 	}
 	if p.TargetPort < 1 || p.TargetPort > 65535 {
 		errs = append(errs, core.Errorf("TargetPort", "use a port between 1 and 65535", "port %d is out of range", p.TargetPort))
@@ -80,9 +79,9 @@ func (p *LoadBalancerProps) validate() error {
 	if len(p.HealthCheckPath) == 0 || p.HealthCheckPath[0] != '/' {
 		errs = append(errs, core.Errorf("HealthCheckPath", "start the path with /, e.g. /health", "%q is not a path", p.HealthCheckPath))
 	}
-	errs = append(errs, core.CheckLength("load balancer name", "load balancer", LoadBalancerName(p.Names), core.MaxLoadBalancerName))
+	errs = append(errs, core.CheckLength("load balancer name", "load balancer", LoadBalancerName(n), core.MaxLoadBalancerName))
 	for _, color := range []string{"blue", "green"} {
-		errs = append(errs, core.CheckLength("target group name ("+color+")", "target group", TargetGroupName(p.Names, color), core.MaxTargetGroupName))
+		errs = append(errs, core.CheckLength("target group name ("+color+")", "target group", TargetGroupName(n, color), core.MaxTargetGroupName))
 	}
 	return core.Join(errs...)
 }
@@ -98,27 +97,31 @@ type LoadBalancer struct {
 	constructs.Construct
 	Resource lb.Lb
 	// Blue is the target group the service starts on; Green is nil unless
-	// GreenTargetGroup was set.
+	// the deployment is blue/green.
 	Blue, Green *TargetGroup
 	// HTTP is the port-80 listener; HTTPS is nil without a certificate.
 	HTTP, HTTPS lblistener.LbListener
 }
 
-// TargetGroup is one target group with its name known at synth time.
+// TargetGroup is one target group of the load balancer.
 type TargetGroup struct {
 	Resource lbtargetgroup.LbTargetGroup
-	Name     string
 }
 
 // Arn is the target group's ARN.
 func (g *TargetGroup) Arn() *string { return g.Resource.Arn() }
 
+// Name is the target group's name, as a reference: what refers to it
+// through Name is created after it.
+func (g *TargetGroup) Name() *string { return g.Resource.Name() }
+
 // NewLoadBalancer creates the load balancer, its target groups and listeners.
 func NewLoadBalancer(scope constructs.Construct, id string, props *LoadBalancerProps) *LoadBalancer {
-	if err := props.validate(); err != nil {
+	st := stack.Of(scope)
+	n := st.Names
+	if err := props.validate(n, st.Platform); err != nil {
 		panic(err)
 	}
-	n := props.Names
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	l := &LoadBalancer{Construct: c}
 	l.Resource = lb.NewLb(c, jsii.String("Resource"), &lb.LbConfig{
@@ -134,13 +137,14 @@ func NewLoadBalancer(scope constructs.Construct, id string, props *LoadBalancerP
 		EnableDeletionProtection: jsii.Bool(props.DeletionProtection),
 	})
 	l.Blue = newTargetGroup(c, "Blue", TargetGroupName(n, "blue"), props)
-	if props.GreenTargetGroup {
+	blueGreen := props.Deployment == core.BlueGreen
+	if blueGreen {
 		l.Green = newTargetGroup(c, "Green", TargetGroupName(n, "green"), props)
 	}
 
 	forward := []*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: l.Blue.Arn()}}
 	var trafficLifecycle *cdktf.TerraformResourceLifecycle
-	if props.ManagedByCodeDeploy {
+	if blueGreen {
 		trafficLifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("default_action")}}
 	}
 	if props.CertificateARN == "" {
@@ -197,7 +201,7 @@ func newTargetGroup(scope constructs.Construct, id, name string, props *LoadBala
 			Timeout:            jsii.Number(5),
 		},
 	})
-	return &TargetGroup{Resource: tg, Name: name}
+	return &TargetGroup{Resource: tg}
 }
 
 // ProductionListener is the listener that carries user traffic: HTTPS when

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // DeploymentConfig shifts all traffic at once, as soon as the green tasks
@@ -35,27 +36,41 @@ type Listener interface {
 	Arn() *string
 }
 
+// Service is the ECS service a group deploys (ecs.FargateService).
+type Service interface {
+	Name() string
+	ClusterName() string
+	// Dependable is the service resource: the group is created after it.
+	Dependable() cdktf.ITerraformDependable
+}
+
+// TargetGroup is one of the pair the group switches traffic between.
+type TargetGroup interface {
+	// Name is a reference to the group's name, so the deployment group is
+	// created after both target groups.
+	Name() *string
+}
+
 // EcsDeploymentGroupProps configure an EcsDeploymentGroup.
 type EcsDeploymentGroupProps struct {
-	Names    core.Names
-	Platform core.Platform
-	// Name of the application and the deployment group, usually the
+	// Service is the ECS service to deploy. Required.
+	Service Service
+	// Name of the application and the deployment group. Defaults to the
 	// service's name ("<project>-<env>-api").
 	Name string
-	// ClusterName and ServiceName identify the ECS service to deploy.
-	ClusterName, ServiceName string
-	// Service is the ECS service resource; the group is created after it.
-	Service cdktf.ITerraformDependable
-	// ProductionListener is 443 when there is a certificate, else 80.
+	// ProductionListener is 443 when there is a certificate, else 80. Required.
 	ProductionListener Listener
-	// BlueTargetGroup and GreenTargetGroup are the pair's names.
-	BlueTargetGroup, GreenTargetGroup string
+	// BlueTargetGroup and GreenTargetGroup are the pair. Required.
+	BlueTargetGroup, GreenTargetGroup TargetGroup
 	// TerminationWaitMinutes is how long blue tasks stay after a successful
 	// deployment. Defaults to 5; CodeDeploy allows 0-2880.
 	TerminationWaitMinutes *int
 }
 
-func (p *EcsDeploymentGroupProps) validate() error {
+func (p *EcsDeploymentGroupProps) validate(n core.Names) error {
+	if p.Name == "" && p.Service != nil {
+		p.Name = p.Service.Name()
+	}
 	if p.TerminationWaitMinutes == nil {
 		wait := DefaultTerminationWaitMinutes
 		p.TerminationWaitMinutes = &wait
@@ -64,12 +79,12 @@ func (p *EcsDeploymentGroupProps) validate() error {
 	if w := *p.TerminationWaitMinutes; w < 0 || w > MaxTerminationWaitMinutes {
 		errs = append(errs, core.Errorf("TerminationWaitMinutes", fmt.Sprintf("use 0-%d minutes", MaxTerminationWaitMinutes), "%d minutes is outside CodeDeploy's range", w))
 	}
-	if p.BlueTargetGroup == "" || p.GreenTargetGroup == "" || p.BlueTargetGroup == p.GreenTargetGroup {
-		errs = append(errs, core.Errorf("TargetGroups", "enable the green target group (blue/green needs two)", "blue %q and green %q are not a pair", p.BlueTargetGroup, p.GreenTargetGroup))
+	if p.BlueTargetGroup == nil || p.GreenTargetGroup == nil || p.BlueTargetGroup == p.GreenTargetGroup {
+		errs = append(errs, core.Errorf("TargetGroups", "deploy the load balancer with core.BlueGreen (blue/green needs two target groups)", "blue and green are not a pair"))
 	}
-	errs = append(errs, core.CheckLength("CodeDeploy role", "IAM role", ServiceRoleName(p.Names), core.MaxIAMRoleName))
-	if p.ProductionListener == nil || p.ClusterName == "" || p.ServiceName == "" || p.Name == "" {
-		errs = append(errs, fmt.Errorf("codedeploy.EcsDeploymentGroupProps: Name, ClusterName, ServiceName and ProductionListener are required"))
+	errs = append(errs, core.CheckLength("CodeDeploy role", "IAM role", ServiceRoleName(n), core.MaxIAMRoleName))
+	if p.ProductionListener == nil || p.Service == nil {
+		errs = append(errs, fmt.Errorf("codedeploy.EcsDeploymentGroupProps: Service and ProductionListener are required"))
 	}
 	return core.Join(errs...)
 }
@@ -90,15 +105,16 @@ type EcsDeploymentGroup struct {
 
 // NewEcsDeploymentGroup creates the application, the group and the role.
 func NewEcsDeploymentGroup(scope constructs.Construct, id string, props *EcsDeploymentGroupProps) *EcsDeploymentGroup {
-	if err := props.validate(); err != nil {
+	st := stack.Of(scope)
+	if err := props.validate(st.Names); err != nil {
 		panic(err)
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	g := &EcsDeploymentGroup{Construct: c, name: props.Name, platform: props.Platform}
+	g := &EcsDeploymentGroup{Construct: c, name: props.Name, platform: st.Platform}
 	g.Role = iam.NewRole(c, "Role", &iam.RoleProps{
-		Name:              ServiceRoleName(props.Names),
+		Name:              ServiceRoleName(st.Names),
 		Description:       "CodeDeploy blue/green deployments of " + props.Name,
-		Trust:             []iam.Statement{iam.ServicePrincipal("codedeploy.amazonaws.com", props.Platform.AccountID)},
+		Trust:             []iam.Statement{iam.ServicePrincipal("codedeploy.amazonaws.com", st.Platform.AccountID)},
 		ManagedPolicyARNs: []string{ServiceRolePolicyARN},
 	})
 	g.App = codedeployapp.NewCodedeployApp(c, jsii.String("Application"), &codedeployapp.CodedeployAppConfig{
@@ -128,8 +144,8 @@ func NewEcsDeploymentGroup(scope constructs.Construct, id string, props *EcsDepl
 			Events:  jsii.Strings("DEPLOYMENT_FAILURE"),
 		},
 		EcsService: &codedeploydeploymentgroup.CodedeployDeploymentGroupEcsService{
-			ClusterName: jsii.String(props.ClusterName),
-			ServiceName: jsii.String(props.ServiceName),
+			ClusterName: jsii.String(props.Service.ClusterName()),
+			ServiceName: jsii.String(props.Service.Name()),
 		},
 		LoadBalancerInfo: &codedeploydeploymentgroup.CodedeployDeploymentGroupLoadBalancerInfo{
 			TargetGroupPairInfo: &codedeploydeploymentgroup.CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfo{
@@ -137,15 +153,13 @@ func NewEcsDeploymentGroup(scope constructs.Construct, id string, props *EcsDepl
 					ListenerArns: &[]*string{props.ProductionListener.Arn()},
 				},
 				TargetGroup: []*codedeploydeploymentgroup.CodedeployDeploymentGroupLoadBalancerInfoTargetGroupPairInfoTargetGroup{
-					{Name: jsii.String(props.BlueTargetGroup)},
-					{Name: jsii.String(props.GreenTargetGroup)},
+					{Name: props.BlueTargetGroup.Name()},
+					{Name: props.GreenTargetGroup.Name()},
 				},
 			},
 		},
 	}
-	if props.Service != nil {
-		cfg.DependsOn = &[]cdktf.ITerraformDependable{props.Service}
-	}
+	cfg.DependsOn = &[]cdktf.ITerraformDependable{props.Service.Dependable()}
 	g.Resource = codedeploydeploymentgroup.NewCodedeployDeploymentGroup(c, jsii.String("Resource"), cfg)
 	return g
 }

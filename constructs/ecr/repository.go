@@ -13,6 +13,7 @@ import (
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // Defaults of a Repository.
@@ -26,7 +27,6 @@ const (
 
 // RepositoryProps configure a Repository.
 type RepositoryProps struct {
-	Names core.Names
 	// Suffix names the repository "<project>-<env>-<Suffix>". Defaults to "api".
 	Suffix string
 	// ImmutableTags makes tags IMMUTABLE. Defaults to false (MUTABLE),
@@ -55,7 +55,7 @@ func (p *RepositoryProps) applyDefaults() {
 	}
 }
 
-func (p *RepositoryProps) validate() error {
+func (p *RepositoryProps) validate(n core.Names) error {
 	p.applyDefaults()
 	var errs []error
 	if err := core.ValidateResourceName("ecr.Suffix", p.Suffix); err != nil {
@@ -67,7 +67,7 @@ func (p *RepositoryProps) validate() error {
 	if p.KeepTaggedImages < 1 {
 		errs = append(errs, core.Errorf("ecr.KeepTaggedImages", "keep at least 1 image to roll back to", "%d images", p.KeepTaggedImages))
 	}
-	errs = append(errs, core.CheckLength("ecr", "ECR repository", p.Names.Resource(p.Suffix), MaxRepositoryName))
+	errs = append(errs, core.CheckLength("ecr", "ECR repository", n.Resource(p.Suffix), MaxRepositoryName))
 	return core.Join(errs...)
 }
 
@@ -80,11 +80,12 @@ type Repository struct {
 
 // NewRepository creates the repository and its lifecycle policy.
 func NewRepository(scope constructs.Construct, id string, props *RepositoryProps) *Repository {
-	if err := props.validate(); err != nil {
+	n := stack.Of(scope).Names
+	if err := props.validate(n); err != nil {
 		panic(err)
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	name := props.Names.Resource(props.Suffix)
+	name := n.Resource(props.Suffix)
 	mutability := "MUTABLE"
 	if props.ImmutableTags {
 		mutability = "IMMUTABLE"

@@ -9,12 +9,12 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
-// ClusterProps configure a Cluster.
-type ClusterProps struct {
-	Names core.Names
-}
+// ClusterProps configure a Cluster. There is nothing to choose yet: the
+// name comes from the stack and Container Insights is always on.
+type ClusterProps struct{}
 
 // Cluster is an ECS cluster named "<project>-<env>-cluster" with Container
 // Insights enabled (per-task CPU, memory and network metrics).
@@ -27,7 +27,7 @@ type Cluster struct {
 // NewCluster creates the cluster.
 func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Cluster {
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	name := ClusterName(props.Names)
+	name := ClusterName(stack.Of(scope).Names)
 	cl := ecscluster.NewEcsCluster(c, jsii.String("Resource"), &ecscluster.EcsClusterConfig{
 		Name: jsii.String(name),
 		Setting: []*ecscluster.EcsClusterSetting{{

@@ -54,6 +54,14 @@ type TargetGroup interface {
 	Arn() *string
 }
 
+// Tasks says how many tasks a service runs: FixedTasks or Autoscaling.
+type Tasks interface{ isTasks() }
+
+// FixedTasks runs exactly this many tasks.
+type FixedTasks int
+
+func (FixedTasks) isTasks() {}
+
 // Autoscaling scales the service between MinTasks and MaxTasks with target
 // tracking on average CPU and memory.
 type Autoscaling struct {
@@ -67,13 +75,30 @@ type Autoscaling struct {
 	MemoryTargetPercent int
 }
 
+func (Autoscaling) isTasks() {}
+
+// withDefaults fills every unset bound and target.
+func (a Autoscaling) withDefaults() Autoscaling {
+	if a.MinTasks == 0 {
+		a.MinTasks = DefaultMinTasks
+	}
+	if a.MaxTasks == 0 {
+		a.MaxTasks = DefaultMaxTasks
+	}
+	if a.CPUTargetPercent == 0 {
+		a.CPUTargetPercent = DefaultCPUTargetPercent
+	}
+	if a.MemoryTargetPercent == 0 {
+		a.MemoryTargetPercent = DefaultMemoryTargetPercent
+	}
+	return a
+}
+
 // FargateServiceProps configure a FargateService.
 type FargateServiceProps struct {
-	Names    core.Names
-	Platform core.Platform
-	Cluster  *Cluster
-	Network  Network
-	Image    Image
+	Cluster *Cluster
+	Network Network
+	Image   Image
 	// TargetGroup is where tasks register (the blue group under blue/green).
 	TargetGroup TargetGroup
 	// Listener is the load balancer listener forwarding to TargetGroup; ECS
@@ -101,15 +126,13 @@ type FargateServiceProps struct {
 	// Environment adds plain variables. PROJECT_NAME and ENVIRONMENT are set
 	// by the construct. Defaults to none.
 	Environment map[string]string
-	// DesiredCount is the initial number of tasks. Defaults to 1 (or
-	// Autoscaling.MinTasks).
-	DesiredCount int
-	// BlueGreen hands deployments to CodeDeploy (deployment controller
-	// CODE_DEPLOY). Defaults to false: ECS rolling deployments with the
-	// circuit breaker rolling back a failed one.
-	BlueGreen bool
-	// Autoscaling defaults to nil: a fixed DesiredCount.
-	Autoscaling *Autoscaling
+	// Tasks defaults to FixedTasks(1). With Autoscaling the service starts
+	// with MinTasks and the scaling policies own the count.
+	Tasks Tasks
+	// Deployment defaults to core.Rolling: ECS deployments with the circuit
+	// breaker rolling back a failed one. core.BlueGreen hands deployments to
+	// CodeDeploy (deployment controller CODE_DEPLOY).
+	Deployment core.Deployment
 	// LogRetentionDays defaults to the environment's (30 dev, 90 production).
 	LogRetentionDays int
 	// WritableRootFilesystem lets the container write anywhere in its image.
@@ -121,7 +144,8 @@ type FargateServiceProps struct {
 
 var suffixPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-func (p *FargateServiceProps) applyDefaults() {
+func (p *FargateServiceProps) applyDefaults(env core.Environment) {
+	p.Deployment = p.Deployment.OrDefault(core.Rolling)
 	if p.Suffix == "" {
 		p.Suffix = "api"
 	}
@@ -145,37 +169,39 @@ func (p *FargateServiceProps) applyDefaults() {
 			`node -e "require('http').get('http://localhost:%d%s',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"`,
 			p.ContainerPort, p.HealthCheckPath)}
 	}
-	if a := p.Autoscaling; a != nil {
-		if a.MinTasks == 0 {
-			a.MinTasks = DefaultMinTasks
-		}
-		if a.MaxTasks == 0 {
-			a.MaxTasks = DefaultMaxTasks
-		}
-		if a.CPUTargetPercent == 0 {
-			a.CPUTargetPercent = DefaultCPUTargetPercent
-		}
-		if a.MemoryTargetPercent == 0 {
-			a.MemoryTargetPercent = DefaultMemoryTargetPercent
-		}
-	}
-	if p.DesiredCount == 0 {
-		p.DesiredCount = DefaultDesiredCount
-		if p.Autoscaling != nil {
-			p.DesiredCount = p.Autoscaling.MinTasks
-		}
+	switch t := p.Tasks.(type) {
+	case nil:
+		p.Tasks = FixedTasks(DefaultDesiredCount)
+	case Autoscaling:
+		p.Tasks = t.withDefaults()
 	}
 	if p.LogRetentionDays == 0 {
-		p.LogRetentionDays = p.Names.Environment.DefaultLogRetentionDays()
+		p.LogRetentionDays = env.DefaultLogRetentionDays()
 	}
 }
 
 var reservedEnv = map[string]bool{"PROJECT_NAME": true, "ENVIRONMENT": true}
 
+// autoscaling is the service's Autoscaling, or nil for a fixed count.
+func (p *FargateServiceProps) autoscaling() *Autoscaling {
+	if a, ok := p.Tasks.(Autoscaling); ok {
+		return &a
+	}
+	return nil
+}
+
+// desiredCount is the number of tasks the service starts with.
+func (p *FargateServiceProps) desiredCount() int {
+	if a := p.autoscaling(); a != nil {
+		return a.MinTasks
+	}
+	return int(p.Tasks.(FixedTasks))
+}
+
 // validate applies defaults and reports every bad setting.
-func (p *FargateServiceProps) validate() error {
-	p.applyDefaults()
-	var errs []error
+func (p *FargateServiceProps) validate(n core.Names) error {
+	p.applyDefaults(n.Environment)
+	errs := []error{p.Deployment.Validate("Deployment")}
 	if !suffixPattern.MatchString(p.Suffix) {
 		errs = append(errs, core.Errorf("Suffix", "use lower-case letters, digits and single hyphens", "%q is not a valid name", p.Suffix))
 	}
@@ -188,19 +214,7 @@ func (p *FargateServiceProps) validate() error {
 	if len(p.HealthCheckPath) == 0 || p.HealthCheckPath[0] != '/' {
 		errs = append(errs, core.Errorf("HealthCheckPath", "start the path with /, e.g. /health", "%q is not a path", p.HealthCheckPath))
 	}
-	if p.DesiredCount < 0 {
-		errs = append(errs, core.Errorf("DesiredCount", "use 0 or more", "%d tasks", p.DesiredCount))
-	}
-	if a := p.Autoscaling; a != nil {
-		if a.MinTasks < 1 || a.MaxTasks < a.MinTasks {
-			errs = append(errs, core.Errorf("Autoscaling", "use 1 <= MinTasks <= MaxTasks", "MinTasks %d, MaxTasks %d", a.MinTasks, a.MaxTasks))
-		}
-		for name, v := range map[string]int{"CPUTargetPercent": a.CPUTargetPercent, "MemoryTargetPercent": a.MemoryTargetPercent} {
-			if v < 10 || v > 90 {
-				errs = append(errs, core.Errorf("Autoscaling."+name, "use 10-90 percent", "%d%% leaves no room to scale", v))
-			}
-		}
-	}
+	errs = append(errs, ValidateTasks("Tasks", p.Tasks))
 	if err := logs.ValidateRetention("LogRetentionDays", p.LogRetentionDays); err != nil {
 		errs = append(errs, err)
 	}
@@ -218,10 +232,37 @@ func (p *FargateServiceProps) validate() error {
 		}
 	}
 	for _, role := range []string{"execution", "task"} {
-		errs = append(errs, core.CheckLength("Suffix", "IAM role", p.Names.Resource(p.Suffix+"-"+role), core.MaxIAMRoleName))
+		errs = append(errs, core.CheckLength("Suffix", "IAM role", n.Resource(p.Suffix+"-"+role), core.MaxIAMRoleName))
 	}
 	if p.Cluster == nil || p.Network == nil || p.Image == nil || p.TargetGroup == nil {
 		errs = append(errs, fmt.Errorf("ecs.FargateServiceProps: Cluster, Network, Image and TargetGroup are required"))
 	}
 	return core.Join(errs...)
+}
+
+// ValidateTasks checks a task count, with Autoscaling's defaults applied,
+// naming the setting.
+func ValidateTasks(field string, tasks Tasks) error {
+	switch t := tasks.(type) {
+	case FixedTasks:
+		if t < 0 {
+			return core.Errorf(field, "use ecs.FixedTasks(0) or more", "%d tasks", int(t))
+		}
+	case Autoscaling:
+		t = t.withDefaults()
+		var errs []error
+		if t.MinTasks < 1 || t.MaxTasks < t.MinTasks {
+			errs = append(errs, core.Errorf(field, "use 1 <= MinTasks <= MaxTasks", "MinTasks %d, MaxTasks %d", t.MinTasks, t.MaxTasks))
+		}
+		for _, m := range []struct {
+			name  string
+			value int
+		}{{"CPUTargetPercent", t.CPUTargetPercent}, {"MemoryTargetPercent", t.MemoryTargetPercent}} {
+			if m.value < 10 || m.value > 90 {
+				errs = append(errs, core.Errorf(field+"."+m.name, "use 10-90 percent", "%d%% leaves no room to scale", m.value))
+			}
+		}
+		return core.Join(errs...)
+	}
+	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
 	"github.com/fractallabsdev/talkwise-infra/constructs/logs"
 	"github.com/fractallabsdev/talkwise-infra/constructs/secrets"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // EnvVarName is the variable a secret key is injected as.
@@ -34,23 +35,24 @@ type FargateService struct {
 	port                    int
 	clusterName             string
 	platform                core.Platform
-	blueGreen               bool
+	deployment              core.Deployment
 }
 
 // NewFargateService creates the task definition, its roles and log group,
 // the service and, when asked, its autoscaling.
 func NewFargateService(scope constructs.Construct, id string, props *FargateServiceProps) *FargateService {
-	if err := props.validate(); err != nil {
+	st := stack.Of(scope)
+	n := st.Names
+	if err := props.validate(n); err != nil {
 		panic(err)
 	}
-	n := props.Names
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	name := n.Resource(props.Suffix)
 	f := &FargateService{Construct: c, name: name, containerName: props.Suffix, port: props.ContainerPort,
-		clusterName: props.Cluster.Name(), platform: props.Platform, blueGreen: props.BlueGreen}
+		clusterName: props.Cluster.Name(), platform: st.Platform, deployment: props.Deployment}
 
 	f.LogGroup = logs.NewLogGroup(c, "Logs", &logs.LogGroupProps{Name: LogGroupName(name), RetentionDays: props.LogRetentionDays})
-	trust := []iam.Statement{iam.ServicePrincipal("ecs-tasks.amazonaws.com", props.Platform.AccountID)}
+	trust := []iam.Statement{iam.ServicePrincipal("ecs-tasks.amazonaws.com", st.Platform.AccountID)}
 	f.ExecutionRole = iam.NewRole(c, "ExecutionRole", &iam.RoleProps{
 		Name:        name + "-execution",
 		Description: "Starts " + name + " tasks: pulls the image, reads its secrets, writes its logs",
@@ -82,7 +84,7 @@ func NewFargateService(scope constructs.Construct, id string, props *FargateServ
 			OperatingSystemFamily: jsii.String("LINUX"),
 			CpuArchitecture:       jsii.String("X86_64"),
 		},
-		ContainerDefinitions: jsii.String(containerDefinitionsJSON([]containerDefinition{f.container(props)})),
+		ContainerDefinitions: jsii.String(containerDefinitionsJSON([]containerDefinition{f.container(n, props)})),
 		Volume:               scratchVolumes(props),
 	})
 
@@ -90,7 +92,7 @@ func NewFargateService(scope constructs.Construct, id string, props *FargateServ
 		Name:           jsii.String(name),
 		Cluster:        props.Cluster.Arn(),
 		TaskDefinition: f.TaskDefinition.Arn(),
-		DesiredCount:   jsii.Number(float64(props.DesiredCount)),
+		DesiredCount:   jsii.Number(float64(props.desiredCount())),
 		LaunchType:     jsii.String("FARGATE"),
 		NetworkConfiguration: &ecsservice.EcsServiceNetworkConfiguration{
 			Subnets:        props.Network.PrivateSubnetIDs(),
@@ -110,7 +112,7 @@ func NewFargateService(scope constructs.Construct, id string, props *FargateServ
 		cfg.DependsOn = &[]cdktf.ITerraformDependable{props.Listener}
 	}
 	var ignore []string
-	if props.BlueGreen {
+	if props.Deployment == core.BlueGreen {
 		cfg.DeploymentController = &ecsservice.EcsServiceDeploymentController{Type: jsii.String("CODE_DEPLOY")}
 		// CodeDeploy registers task definitions, swaps the target group and
 		// replaces task sets; a plan that undid those would fight every deploy.
@@ -120,7 +122,7 @@ func NewFargateService(scope constructs.Construct, id string, props *FargateServ
 		cfg.DeploymentCircuitBreaker = &ecsservice.EcsServiceDeploymentCircuitBreaker{Enable: jsii.Bool(true), Rollback: jsii.Bool(true)}
 		cfg.DeploymentMinimumHealthyPercent = jsii.Number(100)
 		cfg.DeploymentMaximumPercent = jsii.Number(200)
-		if props.Autoscaling != nil {
+		if props.autoscaling() != nil {
 			ignore = []string{"desired_count"} // owned by the scaling policies
 		}
 	}
@@ -128,8 +130,8 @@ func NewFargateService(scope constructs.Construct, id string, props *FargateServ
 		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: jsii.Strings(ignore...)}
 	}
 	f.Resource = ecsservice.NewEcsService(c, jsii.String("Resource"), cfg)
-	if props.Autoscaling != nil {
-		f.autoscale(props.Cluster, props.Autoscaling)
+	if a := props.autoscaling(); a != nil {
+		f.autoscale(props.Cluster, a)
 	}
 	return f
 }
@@ -137,10 +139,10 @@ func NewFargateService(scope constructs.Construct, id string, props *FargateServ
 // LogGroupName is "/ecs/<service name>".
 func LogGroupName(serviceName string) string { return "/ecs/" + serviceName }
 
-func (f *FargateService) container(props *FargateServiceProps) containerDefinition {
+func (f *FargateService) container(n core.Names, props *FargateServiceProps) containerDefinition {
 	env := []keyValue{
-		{Name: "ENVIRONMENT", Value: string(props.Names.Environment)},
-		{Name: "PROJECT_NAME", Value: props.Names.Project},
+		{Name: "ENVIRONMENT", Value: string(n.Environment)},
+		{Name: "PROJECT_NAME", Value: n.Project},
 	}
 	for k, v := range props.Environment {
 		env = append(env, keyValue{Name: k, Value: v})
@@ -174,7 +176,7 @@ func (f *FargateService) container(props *FargateServiceProps) containerDefiniti
 			LogDriver: "awslogs",
 			Options: map[string]string{
 				"awslogs-group":         f.LogGroup.Name(),
-				"awslogs-region":        props.Platform.Region,
+				"awslogs-region":        f.platform.Region,
 				"awslogs-stream-prefix": f.containerName,
 			},
 		},
@@ -232,6 +234,12 @@ func (f *FargateService) autoscale(cluster *Cluster, a *Autoscaling) {
 // Name is the service's name, "<project>-<env>-<suffix>".
 func (f *FargateService) Name() string { return f.name }
 
+// ClusterName is the name of the cluster the service runs in.
+func (f *FargateService) ClusterName() string { return f.clusterName }
+
+// Dependable is the service resource, for what must be created after it.
+func (f *FargateService) Dependable() cdktf.ITerraformDependable { return f.Resource }
+
 // ContainerName is the container the load balancer targets.
 func (f *FargateService) ContainerName() string { return f.containerName }
 
@@ -250,7 +258,7 @@ func (f *FargateService) Arn() string {
 // iam:PassRole on exactly the execution and task roles, only to ECS tasks.
 func (f *FargateService) GrantDeploy(grantee iam.Grantable) {
 	serviceActions := []string{"ecs:DescribeServices"}
-	if !f.blueGreen {
+	if f.deployment != core.BlueGreen {
 		serviceActions = append(serviceActions, "ecs:UpdateService")
 	}
 	grantee.AddToPolicy(

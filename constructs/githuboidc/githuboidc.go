@@ -1,11 +1,11 @@
-// Package githuboidc lets a GitHub Actions workflow deploy one service
-// without stored AWS keys: a role trusted through the account's GitHub OIDC
-// identity provider, only for tokens minted for one repository and one
-// branch or GitHub environment.
+// Package githuboidc lets GitHub Actions workflows work in AWS without
+// stored keys: the account's OIDC identity provider for GitHub's tokens, and
+// roles trusted through it only for tokens minted for one repository and one
+// branch, GitHub environment, or its pull requests.
 //
 // The identity provider for token.actions.githubusercontent.com can exist
-// only once per AWS account, so project stacks never create it: they look it
-// up with a data source (see docs/ecs-decisions.md for who creates it).
+// only once per AWS account: the platform stack creates it (NewProvider) and
+// every other stack refers to it by its ARN (ProviderARN).
 package githuboidc
 
 import (
@@ -14,10 +14,10 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsiamopenidconnectprovider"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // The GitHub Actions token issuer and the audience
@@ -80,47 +80,59 @@ func (s Subject) Validate(field string) error {
 	return nil
 }
 
-// DeployRoleProps configure a DeployRole.
-type DeployRoleProps struct {
-	Names    core.Names
-	Platform core.Platform
-	Subject  Subject
-}
-
 // RoleName is "<project>-<env>-github-actions", the name the spec's
 // workflow assumes.
 func RoleName(n core.Names) string { return n.Resource("github-actions") }
 
-func (p *DeployRoleProps) validate() error {
-	var errs []error
-	errs = append(errs, p.Subject.Validate("GitHub"))
-	errs = append(errs, core.CheckLength("GitHub role", "IAM role", RoleName(p.Names), core.MaxIAMRoleName))
-	return core.Join(errs...)
+// PlanRoleName is "<project>-<env>-github-plan", the read-only role pull
+// requests plan with.
+func PlanRoleName(n core.Names) string { return n.Resource("github-plan") }
+
+// RoleProps configure a Role.
+type RoleProps struct {
+	// Name is the role's name, e.g. RoleName(n). Required.
+	Name string
+	// Subject is who may assume it. Required.
+	Subject Subject
+	// SubjectField names Subject's setting in error messages. Defaults to
+	// "GitHub".
+	SubjectField string
+	// Description defaults to naming the stack and the subject.
+	Description string
 }
 
-// DeployRole is the role a GitHub Actions deploy job assumes. It starts with
-// no permissions; what it deploys grants the rest (stack.GrantReadState,
-// repo.GrantPush, service.GrantDeploy, ...).
-type DeployRole struct {
+// Role is a role a GitHub Actions job assumes with its OIDC token. It starts
+// with no permissions; what the job works on grants the rest
+// (stack.GrantReadState, repo.GrantPush, service.GrantDeploy, ...).
+type Role struct {
 	*iam.Role
-	Provider dataawsiamopenidconnectprovider.DataAwsIamOpenidConnectProvider
 }
 
-// NewDeployRole looks up the account's GitHub OIDC provider and creates the role.
-func NewDeployRole(scope constructs.Construct, id string, props *DeployRoleProps) *DeployRole {
-	if err := props.validate(); err != nil {
+// NewRole creates the role, trusted through the account's GitHub OIDC
+// provider (ProviderARN: the platform stack creates it, every other stack
+// refers to it by ARN, as looking it up would need iam:ListOpenIDConnectProviders,
+// which no policy can scope) for exactly props.Subject.
+func NewRole(scope constructs.Construct, id string, props *RoleProps) *Role {
+	st := stack.Of(scope)
+	field := props.SubjectField
+	if field == "" {
+		field = "GitHub"
+	}
+	if err := core.Join(props.Subject.Validate(field),
+		core.CheckLength("project name", "IAM role", props.Name, core.MaxIAMRoleName)); err != nil {
 		panic(err)
 	}
+	description := props.Description
+	if description == "" {
+		description = "GitHub Actions of " + st.Names.Prefix() + " from " + props.Subject.Claim()
+	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	provider := dataawsiamopenidconnectprovider.NewDataAwsIamOpenidConnectProvider(c, jsii.String("Provider"), &dataawsiamopenidconnectprovider.DataAwsIamOpenidConnectProviderConfig{
-		Url: jsii.String(ProviderURL),
-	})
 	role := iam.NewRole(c, "Role", &iam.RoleProps{
-		Name:        RoleName(props.Names),
-		Description: "GitHub Actions deploys of " + props.Names.Prefix() + " from " + props.Subject.Claim(),
-		Trust:       []iam.Statement{Trust(*provider.Arn(), props.Subject)},
+		Name:        props.Name,
+		Description: description,
+		Trust:       []iam.Statement{Trust(ProviderARN(st.Platform.AccountID), props.Subject)},
 	})
-	return &DeployRole{Role: role, Provider: provider}
+	return &Role{Role: role}
 }
 
 // Trust is the assume-role statement for GitHub's tokens: only the AWS

@@ -3,10 +3,6 @@ package githuboidc
 import (
 	"strings"
 	"testing"
-
-	"github.com/fractallabsdev/talkwise-infra/constructs/core"
-	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	. "github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
 func TestSubject(t *testing.T) {
@@ -37,37 +33,4 @@ func TestSubject(t *testing.T) {
 			t.Errorf("%+v: error = %v, want %q", tt.s, err, tt.err)
 		}
 	}
-}
-
-func TestDeployRole(t *testing.T) {
-	st := Synth(t, core.Dev, func(s *stack.Stack) {
-		role := NewDeployRole(s.Scope, "GitHubActions", &DeployRoleProps{Names: s.Names, Platform: s.Platform,
-			Subject: Subject{Repository: "FractalLabsDev/agent-factory", Environment: "dev"}})
-		s.GrantReadState(role)
-	})
-	if n := len(st.Resources("aws_iam_openid_connect_provider")); n != 0 {
-		t.Fatalf("a project stack creates %d OIDC providers; the provider is account-wide", n)
-	}
-	provider := st.DataSources("aws_iam_openid_connect_provider")
-	if len(provider) != 1 || provider[0].String("url") != "https://token.actions.githubusercontent.com" {
-		t.Fatalf("OIDC provider lookup: %v", provider)
-	}
-	role := st.One(t, "aws_iam_role", Where("name", "test-dev-github-actions"))
-	trust := role.JSON(t, "assume_role_policy").(map[string]any)["Statement"].([]any)
-	Resource{Fields: map[string]any{"t": trust}}.Expect(t, map[string]any{"t": []any{map[string]any{
-		"Effect": "Allow", "Principal": map[string]any{"Federated": provider[0].Ref("arn")},
-		"Action": []string{"sts:AssumeRoleWithWebIdentity"},
-		"Condition": map[string]any{"StringEquals": map[string]any{
-			"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-			"token.actions.githubusercontent.com:sub": "repo:FractalLabsDev/agent-factory:environment:dev",
-		}},
-	}}})
-	policy := st.One(t, "aws_iam_role_policy", Where("role", role.Ref("name"))).JSON(t, "policy").(map[string]any)["Statement"]
-	Resource{Fields: map[string]any{"p": policy}}.Expect(t, map[string]any{"p": []any{
-		map[string]any{"Sid": "ListState", "Effect": "Allow", "Action": []string{"s3:ListBucket"},
-			"Resource":  []string{"arn:aws:s3:::infra-platform-tfstate-427479925030"},
-			"Condition": map[string]any{"StringEquals": map[string]any{"s3:prefix": "test/dev/terraform.tfstate"}}},
-		map[string]any{"Sid": "ReadState", "Effect": "Allow", "Action": []string{"s3:GetObject"},
-			"Resource": []string{"arn:aws:s3:::infra-platform-tfstate-427479925030/test/dev/terraform.tfstate"}},
-	}})
 }

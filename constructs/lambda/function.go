@@ -15,6 +15,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
 	"github.com/fractallabsdev/talkwise-infra/constructs/logs"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ssm"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // Runtime is the only runtime this platform deploys (the spec's Node.js 22.x).
@@ -34,8 +35,6 @@ var reservedEnv = map[string]bool{"PROJECT_NAME": true, "ENVIRONMENT": true, "FU
 
 // FunctionProps configure a Function.
 type FunctionProps struct {
-	Names    core.Names
-	Platform core.Platform
 	// Name is the function's short name, e.g. "pi-customerio-trial-ended-lambda".
 	// The deployed name is "<project>-<env>-<Name>".
 	Name string
@@ -57,7 +56,7 @@ type FunctionProps struct {
 	LogRetentionDays int
 }
 
-func (p *FunctionProps) applyDefaults() {
+func (p *FunctionProps) applyDefaults(n core.Names) {
 	if p.MemoryMB == 0 {
 		p.MemoryMB = DefaultMemoryMB
 	}
@@ -65,21 +64,22 @@ func (p *FunctionProps) applyDefaults() {
 		p.TimeoutSeconds = DefaultTimeoutSeconds
 	}
 	if p.LogRetentionDays == 0 {
-		p.LogRetentionDays = p.Names.Environment.DefaultLogRetentionDays()
+		p.LogRetentionDays = n.Environment.DefaultLogRetentionDays()
 	}
 }
 
-// Validate checks props after defaults, naming the bad setting.
-func (p *FunctionProps) Validate() error {
-	p.applyDefaults()
+// Validate checks props after defaults for the stack named n, naming the
+// bad setting.
+func (p *FunctionProps) Validate(n core.Names) error {
+	p.applyDefaults(n)
 	field := "functions." + p.Name
 	var errs []error
 	if err := core.ValidateResourceName("function name", p.Name); err != nil {
 		errs = append(errs, err)
 	}
 	errs = append(errs,
-		core.CheckLength(field, "Lambda function", p.FunctionName(), core.MaxLambdaFunctionName),
-		core.CheckLength(field, "IAM role", p.FunctionName(), core.MaxIAMRoleName))
+		core.CheckLength(field, "Lambda function", p.FunctionName(n), core.MaxLambdaFunctionName),
+		core.CheckLength(field, "IAM role", p.FunctionName(n), core.MaxIAMRoleName))
 	if p.MemoryMB < MinMemoryMB || p.MemoryMB > MaxMemoryMB {
 		errs = append(errs, core.Errorf(field+".MemoryMB", fmt.Sprintf("use %d-%d MB", MinMemoryMB, MaxMemoryMB), "%d MB is outside Lambda's range", p.MemoryMB))
 	}
@@ -110,8 +110,8 @@ func (p *FunctionProps) Validate() error {
 	return core.Join(errs...)
 }
 
-// FunctionName is the deployed name, "<project>-<env>-<name>".
-func (p *FunctionProps) FunctionName() string { return p.Names.Resource(p.Name) }
+// FunctionName is the deployed name in the stack named n, "<project>-<env>-<name>".
+func (p *FunctionProps) FunctionName(n core.Names) string { return n.Resource(p.Name) }
 
 // Function is a Lambda function with its log group and execution role.
 type Function struct {
@@ -125,11 +125,13 @@ type Function struct {
 
 // NewFunction creates the function. Props must have passed Validate.
 func NewFunction(scope constructs.Construct, id string, props *FunctionProps) *Function {
-	if err := props.Validate(); err != nil {
+	st := stack.Of(scope)
+	n, platform := st.Names, st.Platform
+	if err := props.Validate(n); err != nil {
 		panic(err)
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	name := props.FunctionName()
+	name := props.FunctionName(n)
 
 	logGroup := logs.NewLogGroup(c, "Logs", &logs.LogGroupProps{
 		Name:          "/aws/lambda/" + name,
@@ -138,19 +140,19 @@ func NewFunction(scope constructs.Construct, id string, props *FunctionProps) *F
 	role := iam.NewRole(c, "Role", &iam.RoleProps{
 		Name:        name,
 		Description: fmt.Sprintf("Execution role of Lambda %s", name),
-		Trust:       []iam.Statement{iam.ServicePrincipal("lambda.amazonaws.com", props.Platform.AccountID)},
+		Trust:       []iam.Statement{iam.ServicePrincipal("lambda.amazonaws.com", platform.AccountID)},
 	})
 	logGroup.GrantWrite(role, "WriteOwnLogs")
-	ssm.GrantReadAll(role, props.Platform, props.Names)
+	ssm.GrantReadAll(role, platform, n)
 
 	env := map[string]*string{
-		"PROJECT_NAME":  jsii.String(props.Names.Project),
-		"ENVIRONMENT":   jsii.String(string(props.Names.Environment)),
+		"PROJECT_NAME":  jsii.String(n.Project),
+		"ENVIRONMENT":   jsii.String(string(n.Environment)),
 		"FUNCTION_NAME": jsii.String(name),
 		// The zip ships a source map; this makes stack traces point at TypeScript.
 		"NODE_OPTIONS": jsii.String("--enable-source-maps"),
 	}
-	for k, v := range ssm.EnvironmentFor(c, props.Names, props.Parameters) {
+	for k, v := range ssm.EnvironmentFor(c, n, props.Parameters) {
 		env[k] = v
 	}
 	for k, v := range props.Environment {

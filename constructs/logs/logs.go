@@ -69,3 +69,35 @@ func (g *LogGroup) GrantWrite(grantee iam.Grantable, sid string) {
 		[]string{"logs:CreateLogStream", "logs:PutLogEvents"},
 		*g.Arn()+":log-stream:*"))
 }
+
+// groupsARN matches the log groups whose names start with prefix.
+func groupsARN(p core.Platform, prefix string) string {
+	return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s*", p.Region, p.AccountID, prefix)
+}
+
+// GrantApply lets grantee create, change and delete the log groups whose
+// names start with prefix, as `terraform apply` does.
+//
+// Actions: logs:CreateLogGroup, DeleteLogGroup, PutRetentionPolicy,
+// DeleteRetentionPolicy, ListTagsForResource, ListTagsLogGroup,
+// TagResource, UntagResource on those groups; logs:DescribeLogGroups on "*"
+// (it cannot be scoped to a resource).
+func GrantApply(grantee iam.Grantable, p core.Platform, prefix string) {
+	grantee.AddToPolicy(
+		iam.Allow("LogGroups", []string{
+			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
+			"logs:ListTagsForResource", "logs:ListTagsLogGroup", "logs:TagResource", "logs:UntagResource",
+		}, groupsARN(p, prefix)),
+		iam.Allow("DescribeLogGroups", []string{"logs:DescribeLogGroups"}, "*"),
+	)
+}
+
+// GrantPlan lets grantee read what refreshing those log groups reads
+// (`terraform plan`): logs:ListTagsForResource and ListTagsLogGroup on
+// them, logs:DescribeLogGroups on "*".
+func GrantPlan(grantee iam.Grantable, p core.Platform, prefix string) {
+	grantee.AddToPolicy(
+		iam.Allow("ReadLogGroups", []string{"logs:ListTagsForResource", "logs:ListTagsLogGroup"}, groupsARN(p, prefix)),
+		iam.Allow("DescribeLogGroups", []string{"logs:DescribeLogGroups"}, "*"),
+	)
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcendpoint"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // InterfaceEndpointServices are what a Fargate task with no NAT needs to
@@ -31,29 +32,29 @@ func ServiceName(region, service string) string {
 // (free, and it keeps image-layer downloads off the NAT's per-GB charge) and,
 // when there is no NAT, the interface endpoints a task needs to start,
 // reachable on 443 from the service's security group only.
-func newEndpoints(scope constructs.Construct, v *Vpc, props *VpcProps) {
+func newEndpoints(scope constructs.Construct, v *Vpc, st *stack.Stack, props *VpcProps) {
+	n, region := st.Names, st.Platform.Region
 	routeTables := make([]*string, len(v.PrivateRouteTables))
 	for i, rt := range v.PrivateRouteTables {
 		routeTables[i] = rt.Id()
 	}
 	vpcendpoint.NewVpcEndpoint(scope, jsii.String("S3Endpoint"), &vpcendpoint.VpcEndpointConfig{
 		VpcId:           v.Resource.Id(),
-		ServiceName:     jsii.String(ServiceName(props.Platform.Region, "s3")),
+		ServiceName:     jsii.String(ServiceName(region, "s3")),
 		VpcEndpointType: jsii.String("Gateway"),
 		RouteTableIds:   &routeTables,
-		Tags:            nameTag(props.Names.Resource("s3")),
+		Tags:            nameTag(n.Resource("s3")),
 	})
 	if props.NAT != NatNone {
 		return
 	}
-	n := props.Names
 	sg := newSecurityGroup(scope, "EndpointSecurityGroup", v, n.Resource("endpoints"),
 		"VPC endpoints of "+n.Prefix()+": HTTPS from the ECS tasks only")
 	sg.tcpIn("HttpsFromService", "HTTPS from the ECS tasks only", 443, "", v.serviceSG)
 	for _, service := range InterfaceEndpointServices {
 		vpcendpoint.NewVpcEndpoint(scope, jsii.String(endpointIDs[service]), &vpcendpoint.VpcEndpointConfig{
 			VpcId:             v.Resource.Id(),
-			ServiceName:       jsii.String(ServiceName(props.Platform.Region, service)),
+			ServiceName:       jsii.String(ServiceName(region, service)),
 			VpcEndpointType:   jsii.String("Interface"),
 			SubnetIds:         v.PrivateSubnetIDs(),
 			SecurityGroupIds:  &[]*string{sg.Resource.Id()},

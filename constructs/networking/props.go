@@ -10,6 +10,7 @@ import (
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/logs"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // NatStrategy says how tasks in the private subnets reach the internet.
@@ -41,8 +42,6 @@ const (
 
 // VpcProps configure a Vpc.
 type VpcProps struct {
-	Names    core.Names
-	Platform core.Platform
 	// NAT is required: NatNone, NatSingle or NatOnePerAZ.
 	NAT NatStrategy
 	// ServicePort is the container port the ECS security group admits from
@@ -64,17 +63,17 @@ type VpcProps struct {
 	FlowLogRetentionDays int
 }
 
-func (p *VpcProps) applyDefaults() {
+func (p *VpcProps) applyDefaults(st *stack.Stack) {
 	if p.CIDR == "" {
 		p.CIDR = DefaultCIDR
 	}
 	if len(p.AvailabilityZones) == 0 {
 		for i := 0; i < DefaultAZCount; i++ {
-			p.AvailabilityZones = append(p.AvailabilityZones, p.Platform.Region+string(rune('a'+i)))
+			p.AvailabilityZones = append(p.AvailabilityZones, st.Platform.Region+string(rune('a'+i)))
 		}
 	}
 	if p.FlowLogRetentionDays == 0 {
-		p.FlowLogRetentionDays = p.Names.Environment.DefaultLogRetentionDays()
+		p.FlowLogRetentionDays = st.Env().DefaultLogRetentionDays()
 	}
 	// Subnet defaults need a valid VPC block; validate reports it otherwise.
 	vpc, err := netip.ParsePrefix(p.CIDR)
@@ -103,8 +102,8 @@ func prefixStrings(ps []netip.Prefix) []string {
 }
 
 // validate applies defaults and reports every bad setting.
-func (p *VpcProps) validate() error {
-	p.applyDefaults()
+func (p *VpcProps) validate(st *stack.Stack) error {
+	p.applyDefaults(st)
 	var errs []error
 	if !validNat(p.NAT) {
 		errs = append(errs, core.Errorf("NAT", fmt.Sprintf("use one of %v", NatStrategies), "unknown NAT strategy %q", p.NAT))

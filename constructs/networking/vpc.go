@@ -13,6 +13,8 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetableassociation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -31,10 +33,11 @@ type Vpc struct {
 // NewVpc creates the VPC, its subnets, routes, NAT gateways or endpoints,
 // security groups and flow logs. Bad props panic with a *core.ConfigError.
 func NewVpc(scope constructs.Construct, id string, props *VpcProps) *Vpc {
-	if err := props.validate(); err != nil {
+	st := stack.Of(scope)
+	if err := props.validate(st); err != nil {
 		panic(err)
 	}
-	n := props.Names
+	n := st.Names
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	v := &Vpc{Construct: c, nat: props.NAT}
 	v.Resource = vpc.NewVpc(c, jsii.String("Resource"), &vpc.VpcConfig{
@@ -47,39 +50,54 @@ func NewVpc(scope constructs.Construct, id string, props *VpcProps) *Vpc {
 		VpcId: v.Resource.Id(),
 		Tags:  nameTag(n.Resource("igw")),
 	})
+	v.addPublicSubnets(n, props, igw)
+	v.addNatGateways(n, props, igw)
+	v.addPrivateSubnets(n, props)
+	v.albSG, v.serviceSG = newSecurityGroups(c, v, n, props.ServicePort)
+	newEndpoints(c, v, st, props)
+	newFlowLogs(c, v, st, props)
+	return v
+}
 
-	publicRoutes := routetable.NewRouteTable(c, jsii.String("PublicRoutes"), &routetable.RouteTableConfig{
+// addPublicSubnets creates one public subnet per AZ, routed to the internet
+// gateway and giving instances public IPs.
+func (v *Vpc) addPublicSubnets(n core.Names, props *VpcProps, igw internetgateway.InternetGateway) {
+	routes := routetable.NewRouteTable(v.Construct, jsii.String("PublicRoutes"), &routetable.RouteTableConfig{
 		VpcId: v.Resource.Id(),
 		Tags:  nameTag(n.Resource("public")),
 	})
-	route.NewRoute(c, jsii.String("PublicDefaultRoute"), &route.RouteConfig{
-		RouteTableId:         publicRoutes.Id(),
+	route.NewRoute(v.Construct, jsii.String("PublicDefaultRoute"), &route.RouteConfig{
+		RouteTableId:         routes.Id(),
 		DestinationCidrBlock: jsii.String("0.0.0.0/0"),
 		GatewayId:            igw.Id(),
 	})
 	for i, az := range props.AvailabilityZones {
-		s := subnet.NewSubnet(c, jsii.String(fmt.Sprintf("PublicSubnet%d", i)), &subnet.SubnetConfig{
+		s := subnet.NewSubnet(v.Construct, jsii.String(fmt.Sprintf("PublicSubnet%d", i)), &subnet.SubnetConfig{
 			VpcId:               v.Resource.Id(),
 			CidrBlock:           jsii.String(props.PublicSubnetCIDRs[i]),
 			AvailabilityZone:    jsii.String(az),
 			MapPublicIpOnLaunch: jsii.Bool(true),
 			Tags:                nameTag(n.Resource("public-" + az)),
 		})
-		routetableassociation.NewRouteTableAssociation(c, jsii.String(fmt.Sprintf("PublicSubnet%dRoutes", i)), &routetableassociation.RouteTableAssociationConfig{
+		routetableassociation.NewRouteTableAssociation(v.Construct, jsii.String(fmt.Sprintf("PublicSubnet%dRoutes", i)), &routetableassociation.RouteTableAssociationConfig{
 			SubnetId:     s.Id(),
-			RouteTableId: publicRoutes.Id(),
+			RouteTableId: routes.Id(),
 		})
 		v.public = append(v.public, s)
 	}
+}
 
-	natCount := map[NatStrategy]int{NatNone: 0, NatSingle: 1, NatOnePerAZ: len(props.AvailabilityZones)}[props.NAT]
-	for i := 0; i < natCount; i++ {
+// addNatGateways creates the NAT strategy's gateways, each with its Elastic
+// IP, in the public subnets (none, the first AZ's, or one per AZ).
+func (v *Vpc) addNatGateways(n core.Names, props *VpcProps, igw internetgateway.InternetGateway) {
+	count := map[NatStrategy]int{NatNone: 0, NatSingle: 1, NatOnePerAZ: len(props.AvailabilityZones)}[props.NAT]
+	for i := 0; i < count; i++ {
 		az := props.AvailabilityZones[i]
-		ip := eip.NewEip(c, jsii.String(fmt.Sprintf("NatIp%d", i)), &eip.EipConfig{
+		ip := eip.NewEip(v.Construct, jsii.String(fmt.Sprintf("NatIp%d", i)), &eip.EipConfig{
 			Domain: jsii.String("vpc"),
 			Tags:   nameTag(n.Resource("nat-" + az)),
 		})
-		gw := natgateway.NewNatGateway(c, jsii.String(fmt.Sprintf("Nat%d", i)), &natgateway.NatGatewayConfig{
+		gw := natgateway.NewNatGateway(v.Construct, jsii.String(fmt.Sprintf("Nat%d", i)), &natgateway.NatGatewayConfig{
 			AllocationId: ip.AllocationId(),
 			SubnetId:     v.public[i].Id(),
 			Tags:         nameTag(n.Resource("nat-" + az)),
@@ -88,27 +106,31 @@ func NewVpc(scope constructs.Construct, id string, props *VpcProps) *Vpc {
 		})
 		v.natGateways = append(v.natGateways, gw)
 	}
+}
 
+// addPrivateSubnets creates one private subnet per AZ with its own route
+// table, whose default route goes to a NAT gateway when there is one.
+func (v *Vpc) addPrivateSubnets(n core.Names, props *VpcProps) {
 	for i, az := range props.AvailabilityZones {
-		s := subnet.NewSubnet(c, jsii.String(fmt.Sprintf("PrivateSubnet%d", i)), &subnet.SubnetConfig{
+		s := subnet.NewSubnet(v.Construct, jsii.String(fmt.Sprintf("PrivateSubnet%d", i)), &subnet.SubnetConfig{
 			VpcId:               v.Resource.Id(),
 			CidrBlock:           jsii.String(props.PrivateSubnetCIDRs[i]),
 			AvailabilityZone:    jsii.String(az),
 			MapPublicIpOnLaunch: jsii.Bool(false),
 			Tags:                nameTag(n.Resource("private-" + az)),
 		})
-		rt := routetable.NewRouteTable(c, jsii.String(fmt.Sprintf("PrivateRoutes%d", i)), &routetable.RouteTableConfig{
+		rt := routetable.NewRouteTable(v.Construct, jsii.String(fmt.Sprintf("PrivateRoutes%d", i)), &routetable.RouteTableConfig{
 			VpcId: v.Resource.Id(),
 			Tags:  nameTag(n.Resource("private-" + az)),
 		})
-		routetableassociation.NewRouteTableAssociation(c, jsii.String(fmt.Sprintf("PrivateSubnet%dRoutes", i)), &routetableassociation.RouteTableAssociationConfig{
+		routetableassociation.NewRouteTableAssociation(v.Construct, jsii.String(fmt.Sprintf("PrivateSubnet%dRoutes", i)), &routetableassociation.RouteTableAssociationConfig{
 			SubnetId:     s.Id(),
 			RouteTableId: rt.Id(),
 		})
 		if len(v.natGateways) > 0 {
 			// Single: every AZ uses gateway 0; OnePerAZ: its own.
 			gw := v.natGateways[min(i, len(v.natGateways)-1)]
-			route.NewRoute(c, jsii.String(fmt.Sprintf("PrivateDefaultRoute%d", i)), &route.RouteConfig{
+			route.NewRoute(v.Construct, jsii.String(fmt.Sprintf("PrivateDefaultRoute%d", i)), &route.RouteConfig{
 				RouteTableId:         rt.Id(),
 				DestinationCidrBlock: jsii.String("0.0.0.0/0"),
 				NatGatewayId:         gw.Id(),
@@ -117,11 +139,6 @@ func NewVpc(scope constructs.Construct, id string, props *VpcProps) *Vpc {
 		v.private = append(v.private, s)
 		v.PrivateRouteTables = append(v.PrivateRouteTables, rt)
 	}
-
-	v.albSG, v.serviceSG = newSecurityGroups(c, v, n, props.ServicePort)
-	newEndpoints(c, v, props)
-	newFlowLogs(c, v, props)
-	return v
 }
 
 // VpcID is the VPC's ID.

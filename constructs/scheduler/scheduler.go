@@ -13,6 +13,7 @@ import (
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // Target is what a schedule invokes: a Lambda function.
@@ -24,8 +25,6 @@ type Target interface {
 
 // SchedulesProps configure Schedules.
 type SchedulesProps struct {
-	Names    core.Names
-	Platform core.Platform
 	// Schedules are the validated schedules of this environment (see Load).
 	Schedules []Schedule
 	// Targets maps each function's short name to the function.
@@ -60,23 +59,25 @@ func ValidateNames(n core.Names, schedules []Schedule) error {
 // NewSchedules creates the stack's scheduler role and one schedule per entry.
 // It creates nothing when there are no schedules.
 func NewSchedules(scope constructs.Construct, id string, props *SchedulesProps) *Schedules {
+	st := stack.Of(scope)
+	n := st.Names
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	out := &Schedules{Construct: c, Resources: map[string]schedulerschedule.SchedulerSchedule{}}
 	if len(props.Schedules) == 0 {
 		return out
 	}
-	if err := ValidateNames(props.Names, props.Schedules); err != nil {
+	if err := ValidateNames(n, props.Schedules); err != nil {
 		panic(err)
 	}
 	out.Role = iam.NewRole(c, "Role", &iam.RoleProps{
-		Name:        props.Names.Resource("scheduler"),
-		Description: "EventBridge Scheduler role of " + props.Names.Prefix(),
-		Trust:       []iam.Statement{iam.ServicePrincipal("scheduler.amazonaws.com", props.Platform.AccountID)},
+		Name:        n.Resource("scheduler"),
+		Description: "EventBridge Scheduler role of " + n.Prefix(),
+		Trust:       []iam.Statement{iam.ServicePrincipal("scheduler.amazonaws.com", st.Platform.AccountID)},
 	})
 	var dlq *schedulerschedule.SchedulerScheduleTargetDeadLetterConfig
 	if props.DeadLetterQueue {
 		out.DLQ = sqsqueue.NewSqsQueue(c, jsii.String("DeadLetterQueue"), &sqsqueue.SqsQueueConfig{
-			Name:                    jsii.String(props.Names.Resource("scheduler-dlq")),
+			Name:                    jsii.String(n.Resource("scheduler-dlq")),
 			SqsManagedSseEnabled:    jsii.Bool(true),
 			MessageRetentionSeconds: jsii.Number(14 * 24 * 3600),
 		})
@@ -110,7 +111,7 @@ func NewSchedules(scope constructs.Construct, id string, props *SchedulesProps) 
 			t.Input = jsii.String(s.Input)
 		}
 		out.Resources[s.Name] = schedulerschedule.NewSchedulerSchedule(c, jsii.String(fmt.Sprintf("Schedule-%s", s.Name)), &schedulerschedule.SchedulerScheduleConfig{
-			Name:                       jsii.String(ScheduleName(props.Names, s.Name)),
+			Name:                       jsii.String(ScheduleName(n, s.Name)),
 			GroupName:                  jsii.String("default"),
 			Description:                jsii.String(s.Description),
 			ScheduleExpression:         jsii.String(s.Expression),

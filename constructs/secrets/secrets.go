@@ -14,6 +14,7 @@ import (
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // DefaultRecoveryWindowDays is how long a deleted secret can be restored:
@@ -29,7 +30,6 @@ func DefaultRecoveryWindowDays(env core.Environment) int {
 
 // SecretProps configure a Secret.
 type SecretProps struct {
-	Names core.Names
 	// Key is the last part of the name, e.g. "anthropic-api-key".
 	Key string
 	// Description defaults to naming the key and the stack.
@@ -38,12 +38,12 @@ type SecretProps struct {
 	RecoveryWindowDays int
 }
 
-func (p *SecretProps) validate() error {
+func (p *SecretProps) validate(n core.Names) error {
 	if p.RecoveryWindowDays == 0 {
-		p.RecoveryWindowDays = DefaultRecoveryWindowDays(p.Names.Environment)
+		p.RecoveryWindowDays = DefaultRecoveryWindowDays(n.Environment)
 	}
 	if p.Description == "" {
-		p.Description = fmt.Sprintf("%s of %s (value set out of band)", p.Key, p.Names.Prefix())
+		p.Description = fmt.Sprintf("%s of %s (value set out of band)", p.Key, n.Prefix())
 	}
 	var errs []error
 	if err := core.ValidateResourceName("secrets.Key", p.Key); err != nil {
@@ -74,11 +74,12 @@ type Secret struct {
 
 // NewSecret declares the secret (no aws_secretsmanager_secret_version).
 func NewSecret(scope constructs.Construct, id string, props *SecretProps) *Secret {
-	if err := props.validate(); err != nil {
+	n := stack.Of(scope).Names
+	if err := props.validate(n); err != nil {
 		panic(err)
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	name := Name(props.Names, props.Key)
+	name := Name(n, props.Key)
 	s := secretsmanagersecret.NewSecretsmanagerSecret(c, jsii.String("Resource"), &secretsmanagersecret.SecretsmanagerSecretConfig{
 		Name:                 jsii.String(name),
 		Description:          jsii.String(props.Description),

@@ -111,3 +111,11 @@ func EnvironmentFor(scope constructs.Construct, n core.Names, params []Parameter
 	}
 	return env
 }
+
+// GrantPlan lets grantee read the stack's String parameters the way
+// Terraform's data sources do: ssm:GetParameter on /{project}/{env}/*,
+// with no kms:Decrypt, so SecureString values stay unreadable. It is all
+// `terraform plan` and `apply` need of Parameter Store.
+func GrantPlan(grantee iam.Grantable, p core.Platform, n core.Names, sid string) {
+	grantee.AddToPolicy(iam.Allow(sid, []string{"ssm:GetParameter"}, ParameterARNPattern(p, n)))
+}

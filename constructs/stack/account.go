@@ -42,5 +42,7 @@ func NewAccount(scope constructs.Construct, p Project, platform core.Platform, r
 	} else {
 		newS3Backend(s, platform, key)
 	}
-	return &Stack{Scope: s, Names: core.Names{Project: p.Name}, Platform: platform, Root: root, BuildDir: buildDir, StateKey: key}
+	st := &Stack{Scope: s, Names: core.Names{Project: p.Name}, Platform: platform, Root: root, BuildDir: buildDir, StateKey: key}
+	register(s, st)
+	return st
 }

@@ -6,6 +6,7 @@ package stack
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -57,7 +58,9 @@ func New(scope constructs.Construct, names core.Names, platform core.Platform, r
 		"Environment": string(names.Environment),
 	})
 	newS3Backend(s, platform, stateKey)
-	return &Stack{Scope: s, Names: names, Platform: platform, Root: root, BuildDir: buildDir, StateKey: stateKey}
+	st := &Stack{Scope: s, Names: names, Platform: platform, Root: root, BuildDir: buildDir, StateKey: stateKey}
+	register(s, st)
+	return st
 }
 
 // newProvider adds the AWS provider every stack uses: the platform's region,
@@ -73,4 +76,39 @@ func newProvider(s cdktf.TerraformStack, platform core.Platform, tags map[string
 		AllowedAccountIds: jsii.Strings(platform.AccountID),
 		DefaultTags:       []*provider.AwsProviderDefaultTags{{Tags: &all}},
 	})
+}
+
+// stacks maps every scope whose Stack is known to it: each stack's own
+// scope when it is created, and every scope Of has looked up since. A
+// lookup of a scope not here costs one jsii round trip.
+var (
+	stacksMu sync.Mutex
+	stacks   = map[constructs.Construct]*Stack{}
+)
+
+func register(scope constructs.Construct, s *Stack) {
+	stacksMu.Lock()
+	defer stacksMu.Unlock()
+	stacks[scope] = s
+}
+
+// Of returns the Stack that scope is in, as aws-cdk's Stack.of: constructs
+// take their project, environment and platform from it rather than from
+// every props struct. It panics for a scope outside any Stack made by New
+// or NewAccount, a programming error.
+func Of(scope constructs.Construct) *Stack {
+	stacksMu.Lock()
+	s, ok := stacks[scope]
+	stacksMu.Unlock()
+	if ok {
+		return s
+	}
+	stacksMu.Lock()
+	s, ok = stacks[cdktf.TerraformStack_Of(scope)]
+	stacksMu.Unlock()
+	if !ok {
+		panic(fmt.Sprintf("stack.Of: %s is not in a stack made by stack.New or stack.NewAccount", *scope.Node().Path()))
+	}
+	register(scope, s)
+	return s
 }

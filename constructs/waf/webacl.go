@@ -12,6 +12,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webaclassociation"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 )
 
 // DefaultRateLimit is the spec's 2000 requests per 5 minutes per IP.
@@ -26,7 +27,6 @@ var ManagedRuleGroups = []string{
 
 // WebACLProps configure a WebACL.
 type WebACLProps struct {
-	Names core.Names
 	// ResourceArn is the ALB to protect.
 	ResourceArn *string
 	// RateLimit is requests per 5 minutes per IP before blocking. Defaults to
@@ -90,7 +90,7 @@ func NewWebACL(scope constructs.Construct, id string, props *WebACLProps) *WebAC
 	if err := props.validate(); err != nil {
 		panic(err)
 	}
-	n := props.Names
+	n := stack.Of(scope).Names
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	name := n.Resource("waf")
 	var rules []*wafv2webacl.Wafv2WebAclRule

@@ -73,36 +73,34 @@ const (
 )
 
 func build(s *stack.Stack, r resolved) {
-	n, p := s.Names, s.Platform
 	scope := s.Scope
-
 	vpc := networking.NewVpc(scope, "Network", &networking.VpcProps{
-		Names: n, Platform: p, NAT: r.NAT, ServicePort: r.ContainerPort, FlowLogRetentionDays: r.LogRetentionDays,
+		NAT: r.NAT, ServicePort: r.ContainerPort, FlowLogRetentionDays: r.LogRetentionDays,
 	})
-	repo := ecr.NewRepository(scope, "Images", &ecr.RepositoryProps{Names: n, ImmutableTags: r.ImmutableTags})
+	repo := ecr.NewRepository(scope, "Images", &ecr.RepositoryProps{ImmutableTags: r.ImmutableTags})
 	var secs []ecs.Secret
 	for _, key := range r.Secrets {
-		secs = append(secs, secrets.NewSecret(scope, "Secret-"+key, &secrets.SecretProps{Names: n, Key: key}))
+		secs = append(secs, secrets.NewSecret(scope, "Secret-"+key, &secrets.SecretProps{Key: key}))
 	}
 	lb := alb.NewLoadBalancer(scope, "LoadBalancer", &alb.LoadBalancerProps{
-		Names: n, Platform: p, Network: vpc, CertificateARN: r.CertificateARN,
-		DeletionProtection: r.DeletionProtection, GreenTargetGroup: r.BlueGreen, ManagedByCodeDeploy: r.BlueGreen,
-		TargetPort: r.ContainerPort, HealthCheckPath: r.HealthCheckPath,
+		Network: vpc, CertificateARN: r.CertificateARN, DeletionProtection: r.DeletionProtection,
+		Deployment: r.Deployment, TargetPort: r.ContainerPort, HealthCheckPath: r.HealthCheckPath,
 	})
-	cluster := ecs.NewCluster(scope, "Cluster", &ecs.ClusterProps{Names: n})
+	cluster := ecs.NewCluster(scope, "Cluster", &ecs.ClusterProps{})
 	service := ecs.NewFargateService(scope, "Service", &ecs.FargateServiceProps{
-		Names: n, Platform: p, Cluster: cluster, Network: vpc, Image: repo,
+		Cluster: cluster, Network: vpc, Image: repo,
 		TargetGroup: lb.Blue, Listener: lb.ProductionListener(),
 		CPU: r.CPU, MemoryMB: r.MemoryMB, ContainerPort: r.ContainerPort, HealthCheckPath: r.HealthCheckPath,
-		Secrets: secs, Environment: r.Environment, BlueGreen: r.BlueGreen, Autoscaling: r.Autoscaling,
+		Secrets: secs, Environment: r.Environment, Deployment: r.Deployment, Tasks: r.Tasks,
 		LogRetentionDays: r.LogRetentionDays,
 	})
 	if r.WAF {
-		waf.NewWebACL(scope, "Firewall", &waf.WebACLProps{Names: n, ResourceArn: lb.Arn()})
+		waf.NewWebACL(scope, "Firewall", &waf.WebACLProps{ResourceArn: lb.Arn()})
 	}
 
-	deployer := githuboidc.NewDeployRole(scope, "GitHubActions", &githuboidc.DeployRoleProps{
-		Names: n, Platform: p, Subject: r.GitHub,
+	deployer := githuboidc.NewRole(scope, "GitHubActions", &githuboidc.RoleProps{
+		Name: githuboidc.RoleName(s.Names), Subject: r.GitHub,
+		Description: "GitHub Actions deploys of " + s.Names.Prefix() + " from " + r.GitHub.Claim(),
 	})
 	// `terraform output -raw ecr_repository_url` in the deploy workflow.
 	s.GrantReadState(deployer)
@@ -115,12 +113,10 @@ func build(s *stack.Stack, r resolved) {
 	output(s, OutputLogGroup, service.LogGroup.Resource.Name(), "CloudWatch log group of the service")
 	output(s, OutputALBDNSName, lb.DNSName(), "Public DNS name of the load balancer")
 	output(s, OutputGitHubRoleArn, deployer.Arn(), "Role GitHub Actions assumes to deploy")
-	if r.BlueGreen {
+	if r.Deployment == core.BlueGreen {
 		deployments := codedeploy.NewEcsDeploymentGroup(scope, "Deployments", &codedeploy.EcsDeploymentGroupProps{
-			Names: n, Platform: p, Name: service.Name(),
-			ClusterName: cluster.Name(), ServiceName: service.Name(), Service: service.Resource,
-			ProductionListener: lb.ProductionListener(),
-			BlueTargetGroup:    lb.Blue.Name, GreenTargetGroup: lb.Green.Name,
+			Service: service, ProductionListener: lb.ProductionListener(),
+			BlueTargetGroup: lb.Blue, GreenTargetGroup: lb.Green,
 			TerminationWaitMinutes: &r.TerminationWaitMinutes,
 		})
 		deployments.GrantCreateDeployment(deployer)

@@ -1,18 +1,14 @@
 package ecsservice
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ecs"
 	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
-	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
-	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
-func yes() *bool { v := true; return &v }
-func no() *bool  { v := false; return &v }
+func no() *bool { v := false; return &v }
 
 // TestDefaults pins the documented defaults per environment (README table).
 func TestDefaults(t *testing.T) {
@@ -27,7 +23,8 @@ func TestDefaults(t *testing.T) {
 		Path                               string
 	}
 	v := func(r resolved) view {
-		return view{r.NAT, r.WAF, r.BlueGreen, r.DeletionProtection, r.Autoscaling != nil, r.ImmutableTags, r.GitHub.Claim(),
+		_, autoscaled := r.Tasks.(ecs.Autoscaling)
+		return view{r.NAT, r.WAF, r.Deployment == core.BlueGreen, r.DeletionProtection, autoscaled, r.ImmutableTags, r.GitHub.Claim(),
 			r.CPU, r.MemoryMB, r.ContainerPort, r.TerminationWaitMinutes, r.HealthCheckPath}
 	}
 	wantDev := view{networking.NatSingle, false, true, false, false, false, "repo:o/r:environment:dev", 512, 1024, 3000, 5, "/health"}
@@ -41,89 +38,19 @@ func TestDefaults(t *testing.T) {
 
 	wait := 30
 	s.Environments = map[core.Environment]EnvironmentSettings{core.Production: {
-		NAT: networking.NatNone, WAF: no(), BlueGreen: no(), DeletionProtection: no(), Autoscaling: yes(),
-		Scaling: &ecs.Autoscaling{MaxTasks: 8}, GitHubBranch: "main", TerminationWaitMinutes: &wait, ImmutableTags: no(),
+		NAT: networking.NatNone, WAF: no(), Deployment: core.Rolling, DeletionProtection: no(),
+		Tasks: ecs.Autoscaling{MaxTasks: 8}, GitHubBranch: "main", TerminationWaitMinutes: &wait, ImmutableTags: no(),
 	}}
 	got := v(s.resolve(core.Production))
 	want := view{networking.NatNone, false, false, false, true, false, "repo:o/r:ref:refs/heads/main", 512, 1024, 3000, 30, "/health"}
 	if got != want {
 		t.Errorf("overridden %+v, want %+v", got, want)
 	}
-	if max := s.resolve(core.Production).Autoscaling.MaxTasks; max != 8 {
-		t.Errorf("Scaling.MaxTasks = %d", max)
+	if a := s.resolve(core.Production).Tasks.(ecs.Autoscaling); a.MaxTasks != 8 {
+		t.Errorf("Tasks.MaxTasks = %d", a.MaxTasks)
 	}
-}
-
-func TestProjectRejectsBadSettings(t *testing.T) {
-	const otherRegion = "arn:aws:acm:us-east-1:427479925030:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
-	tests := []struct {
-		name     string
-		project  string
-		settings Settings
-		want     []string
-	}{
-		{"certificate from another region", "api", Settings{GitHubRepository: "o/r",
-			Environments: map[core.Environment]EnvironmentSettings{core.Dev: {CertificateARN: otherRegion}, core.Production: {AllowHTTPWithoutCertificate: true}}},
-			[]string{"stack api-dev: Environments[dev].CertificateARN: certificate " + otherRegion + " is in us-east-1; the load balancer is in us-east-2"}},
-		{"production without certificate", "api", Settings{GitHubRepository: "o/r"},
-			[]string{"stack api-production: Environments[production].CertificateARN: production has no certificate, so it would serve plain HTTP; set an ACM certificate ARN from us-east-2, or AllowHTTPWithoutCertificate: true"}},
-		{"target group name over 32 characters", "customer-onboarding-api", Settings{GitHubRepository: "o/r",
-			Environments: map[core.Environment]EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}},
-			[]string{"stack customer-onboarding-api-production: ", `project name (target group green): target group name "customer-onboarding-api-production-green" is 40 characters; AWS allows at most 32; shorten the project or resource name by 8 characters`}},
-		{"unsupported CPU/memory pair", "api", Settings{GitHubRepository: "o/r", CPU: 1024, MemoryMB: 1024,
-			Environments: map[core.Environment]EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}},
-			[]string{"stack api-dev: Environments[dev].MemoryMB: 1024 MB is not a Fargate memory size for 1024 CPU units; with 1024 CPU units use 2048-8192 MB in 1024 MB steps"}},
-		{"port out of range", "api", Settings{GitHubRepository: "o/r", ContainerPort: 65536,
-			Environments: map[core.Environment]EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}},
-			[]string{"stack api-dev: ContainerPort: port 65536 is out of range; use a port between 1 and 65535"}},
-		{"no GitHub repository", "api", Settings{Environments: map[core.Environment]EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}},
-			[]string{`stack api-dev: GitHubRepository: is empty; set the repository whose workflows deploy, as "owner/name"`}},
-		{"unknown NAT and bad secret", "api", Settings{GitHubRepository: "o/r", Secrets: []string{"API_KEY"},
-			Environments: map[core.Environment]EnvironmentSettings{core.Dev: {NAT: "two"}, core.Production: {AllowHTTPWithoutCertificate: true}}},
-			[]string{`Environments[dev].NAT: unknown NAT strategy "two"; use one of [none single one-per-az]`, `Secrets[0]: "API_KEY" is not a valid name`}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := synthtest.SynthProjects(t, []stack.Project{Project(tt.project, tt.settings)}, "")
-			for _, want := range tt.want {
-				if err == nil || !strings.Contains(err.Error(), want) {
-					t.Errorf("error = %v\nwant %q", err, want)
-				}
-			}
-		})
-	}
-}
-
-// TestCertificateAndEndpoints: with a certificate, 443 carries the traffic
-// CodeDeploy shifts and 80 only redirects; with NatNone the tasks start
-// through VPC endpoints.
-func TestCertificateAndEndpoints(t *testing.T) {
-	const cert = "arn:aws:acm:us-east-2:427479925030:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
-	stacks, err := synthtest.SynthProjects(t, []stack.Project{Project("api", Settings{GitHubRepository: "o/r",
-		Environments: map[core.Environment]EnvironmentSettings{core.Production: {CertificateARN: cert, NAT: networking.NatNone}}})}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := stacks["api-production"]
-	https := st.One(t, "aws_lb_listener", synthtest.Where("port", 443))
-	https.Expect(t, map[string]any{"protocol": "HTTPS", "certificate_arn": cert, "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
-		"lifecycle.ignore_changes": []string{"default_action"}})
-	st.One(t, "aws_lb_listener", synthtest.Where("port", 80)).Expect(t, map[string]any{
-		"default_action.0.type": "redirect", "default_action.0.redirect.protocol": "HTTPS", "lifecycle": nil})
-	st.One(t, "aws_codedeploy_deployment_group").Expect(t, map[string]any{
-		"load_balancer_info.target_group_pair_info.prod_traffic_route.listener_arns": []string{https.Ref("arn")}})
-	if n := len(st.Resources("aws_nat_gateway")); n != 0 {
-		t.Errorf("%d NAT gateways with NatNone", n)
-	}
-	for _, svc := range []string{"ecr.api", "ecr.dkr", "logs", "secretsmanager", "s3"} {
-		st.One(t, "aws_vpc_endpoint", synthtest.Where("service_name", "com.amazonaws.us-east-2."+svc))
-	}
-	// Dev of the same project keeps its defaults: HTTP only, one NAT.
-	dev := stacks["api-dev"]
-	if n := len(dev.Resources("aws_nat_gateway")); n != 1 {
-		t.Errorf("dev: %d NAT gateways, want 1", n)
-	}
-	if n := len(dev.Find("aws_lb_listener", synthtest.Where("port", 443))); n != 0 {
-		t.Errorf("dev has an HTTPS listener without a certificate")
+	s.Environments = map[core.Environment]EnvironmentSettings{core.Production: {Tasks: ecs.FixedTasks(3)}}
+	if got := s.resolve(core.Production).Tasks; got != ecs.FixedTasks(3) {
+		t.Errorf("Tasks = %v, want 3 fixed tasks in production when asked", got)
 	}
 }

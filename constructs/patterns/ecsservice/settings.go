@@ -54,16 +54,14 @@ type EnvironmentSettings struct {
 	NAT networking.NatStrategy
 	// WAF defaults to on in production and off in dev.
 	WAF *bool
-	// Autoscaling defaults to on in production (1-4 tasks, target tracking on
-	// CPU and memory) and off in dev (one task).
-	Autoscaling *bool
-	// Scaling overrides the autoscaling bounds and targets; defaults to
-	// 1-4 tasks, 70% CPU, 80% memory.
-	Scaling *ecs.Autoscaling
-	// BlueGreen defaults to on in both environments: CodeDeploy blue/green
-	// with automatic rollback. Off means ECS rolling deployments with the
-	// circuit breaker.
-	BlueGreen *bool
+	// Tasks defaults to ecs.FixedTasks(1) in dev and, in production,
+	// ecs.Autoscaling{} (1-4 tasks, target tracking on 70% CPU and 80%
+	// memory; set its fields to change the bounds or targets).
+	Tasks ecs.Tasks
+	// Deployment defaults to core.BlueGreen in both environments: CodeDeploy
+	// blue/green with automatic rollback. core.Rolling means ECS rolling
+	// deployments with the circuit breaker.
+	Deployment core.Deployment
 	// TerminationWaitMinutes is how long CodeDeploy keeps the old tasks after
 	// a successful deployment. Defaults to 5.
 	TerminationWaitMinutes *int
@@ -94,9 +92,10 @@ type resolved struct {
 	CertificateARN              string
 	AllowHTTPWithoutCertificate bool
 	NAT                         networking.NatStrategy
-	WAF, BlueGreen              bool
+	WAF                         bool
+	Deployment                  core.Deployment
 	DeletionProtection          bool
-	Autoscaling                 *ecs.Autoscaling
+	Tasks                       ecs.Tasks
 	TerminationWaitMinutes      int
 	GitHub                      githuboidc.Subject
 	ImmutableTags               bool
@@ -121,7 +120,8 @@ func (s Settings) resolve(env core.Environment) resolved {
 		AllowHTTPWithoutCertificate: e.AllowHTTPWithoutCertificate,
 		NAT:                         e.NAT,
 		WAF:                         orDefault(e.WAF, prod),
-		BlueGreen:                   orDefault(e.BlueGreen, true),
+		Deployment:                  e.Deployment.OrDefault(core.BlueGreen),
+		Tasks:                       e.Tasks,
 		DeletionProtection:          orDefault(e.DeletionProtection, prod),
 		TerminationWaitMinutes:      codedeploy.DefaultTerminationWaitMinutes,
 		GitHub:                      githuboidc.Subject{Repository: s.GitHubRepository, Branch: e.GitHubBranch, Environment: e.GitHubEnvironment},
@@ -134,12 +134,11 @@ func (s Settings) resolve(env core.Environment) resolved {
 			r.NAT = networking.NatOnePerAZ
 		}
 	}
-	if orDefault(e.Autoscaling, prod) {
-		a := ecs.Autoscaling{}
-		if e.Scaling != nil {
-			a = *e.Scaling
+	if r.Tasks == nil {
+		r.Tasks = ecs.FixedTasks(ecs.DefaultDesiredCount)
+		if prod {
+			r.Tasks = ecs.Autoscaling{}
 		}
-		r.Autoscaling = &a
 	}
 	if e.TerminationWaitMinutes != nil {
 		r.TerminationWaitMinutes = *e.TerminationWaitMinutes
@@ -185,6 +184,8 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 		add(envField, r.GitHub.Validate("GitHub"))
 	}
 	add(envField, ecs.ValidateFargateSize(r.CPU, r.MemoryMB))
+	add(envField, r.Deployment.Validate("Deployment"))
+	add(envField, ecs.ValidateTasks("Tasks", r.Tasks))
 	add("", networking.ValidatePort("ContainerPort", r.ContainerPort))
 	for _, color := range []string{"blue", "green"} {
 		add("", core.CheckLength("project name (target group "+color+")", "target group", alb.TargetGroupName(n, color), core.MaxTargetGroupName))

@@ -12,8 +12,10 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
 	"github.com/fractallabsdev/talkwise-infra/constructs/infraci"
 	"github.com/fractallabsdev/talkwise-infra/constructs/lambda"
+	"github.com/fractallabsdev/talkwise-infra/constructs/logs"
 	"github.com/fractallabsdev/talkwise-infra/constructs/scheduler"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ssm"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
@@ -99,7 +101,7 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 		seen[f.Name] = true
 		names = append(names, f.Name)
 		props := &lambda.FunctionProps{
-			Names: n, Platform: s.Platform, Name: f.Name, Description: f.Description,
+			Name: f.Name, Description: f.Description,
 			MemoryMB: f.MemoryMB, TimeoutSeconds: f.TimeoutSeconds, Parameters: f.Parameters,
 			Environment: f.Environment, LogRetentionDays: settings.LogRetentionDays,
 		}
@@ -108,7 +110,7 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 			errs = append(errs, err)
 		}
 		props.Code = code
-		if err := props.Validate(); err != nil && code != nil {
+		if err := props.Validate(n); err != nil && code != nil {
 			errs = append(errs, err)
 		}
 		fnProps = append(fnProps, props)
@@ -131,12 +133,13 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 			targets[props.Name] = fn
 		}
 		scheduler.NewSchedules(s.Scope, "Schedules", &scheduler.SchedulesProps{
-			Names: n, Platform: s.Platform, Schedules: schedules, Targets: targets,
+			Schedules: schedules, Targets: targets,
 			DeadLetterQueue: settings.DeadLetterQueue,
 		})
-		ciProps := &infraci.RoleProps{Names: n, Platform: s.Platform, StateKey: s.StateKey, Repository: settings.InfraRepository}
-		ci := infraci.NewRole(s.Scope, "GitHubActions", ciProps)
+		ciProps := &infraci.RoleProps{Repository: settings.InfraRepository}
+		ci := infraci.NewApplyRole(s.Scope, "GitHubActions", ciProps)
 		plan := infraci.NewPlanRole(s.Scope, "GitHubPlan", ciProps)
+		GrantCI(s, ci, plan)
 		outputs(s, targets)
 		cdktf.NewTerraformOutput(s.Scope, jsii.String("github_actions_role_arn"), &cdktf.TerraformOutputConfig{
 			Value: ci.Arn(), Description: jsii.String("Role the infrastructure workflow assumes to apply this stack"),
@@ -146,6 +149,31 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 		})
 		return nil
 	}, nil
+}
+
+// GrantCI gives the infrastructure workflow's roles (constructs/infraci)
+// what Terraform needs for this pattern's stack, each grant scoped to what
+// the stack names "<project>-<env>-*": apply may write the state and manage
+// the functions, roles, log groups, schedules and dead-letter queue; plan
+// may read the state (it plans with -lock=false) and what a refresh reads.
+// Both read the String parameters the stack's data sources look up.
+func GrantCI(s *stack.Stack, apply, plan iam.Grantable) {
+	n, p := s.Names, s.Platform
+	s.GrantWriteState(apply)
+	lambda.GrantApply(apply, n, p)
+	iam.GrantApplyRoles(apply, n, p, "lambda.amazonaws.com", "scheduler.amazonaws.com")
+	logs.GrantApply(apply, p, "/aws/lambda/"+n.Prefix()+"-")
+	scheduler.GrantApply(apply, n, p)
+	// String parameters are read at plan time and injected; SecureStrings
+	// are read by the functions at run time, never by Terraform.
+	ssm.GrantPlan(apply, p, n, "Parameters")
+
+	s.GrantReadState(plan)
+	lambda.GrantPlan(plan, n, p)
+	iam.GrantPlanRoles(plan, n, p)
+	logs.GrantPlan(plan, p, "/aws/lambda/"+n.Prefix()+"-")
+	scheduler.GrantPlan(plan, n, p)
+	ssm.GrantPlan(plan, p, n, "ReadParameters")
 }
 
 // outputs exposes the deployed function names and ARNs, keyed by short name.

@@ -1,7 +1,6 @@
-package infraci_test
+package scheduledlambda_test
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -10,46 +9,28 @@ import (
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
-	"github.com/fractallabsdev/talkwise-infra/constructs/infraci"
+	"github.com/fractallabsdev/talkwise-infra/constructs/patterns/scheduledlambda"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/internal/policy"
-	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
 
-func TestRoleTrustsOnlyTheInfraRepositoryEnvironment(t *testing.T) {
-	for _, env := range core.Environments {
-		s := synthtest.Synth(t, env, func(s *stack.Stack) {
-			infraci.NewRole(s.Scope, "GitHubActions", &infraci.RoleProps{Names: s.Names, Platform: s.Platform, StateKey: s.StateKey})
-		})
-		role := s.One(t, "aws_iam_role")
-		role.Expect(t, map[string]any{"name": "test-" + string(env) + "-github-actions"})
-		trust := map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{map[string]any{
-				"Effect":    "Allow",
-				"Principal": map[string]any{"Federated": "arn:aws:iam::427479925030:oidc-provider/token.actions.githubusercontent.com"},
-				"Action":    []any{"sts:AssumeRoleWithWebIdentity"},
-				"Condition": map[string]any{"StringEquals": map[string]any{
-					"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-					"token.actions.githubusercontent.com:sub": "repo:FractalLabsDev/talkwise-infra:environment:" + string(env),
-				}},
-			}},
-		}
-		if diff := cmp.Diff(trust, role.JSON(t, "assume_role_policy")); diff != "" {
-			t.Errorf("trust policy (-want +got):\n%s", diff)
-		}
+// recorder is an iam.Grantable that keeps what is granted to it.
+type recorder struct{ statements []iam.Statement }
 
-		// The synth-time policy checks (no wildcard actions, "*" only for
-		// unscopable actions, pinned OIDC subject) pass.
-		if err := policy.Check([]*policy.Stack{{Name: s.Name, Doc: s.Doc}}); err != nil {
-			t.Errorf("policy checks: %v", err)
-		}
-	}
+func (r *recorder) AddToPolicy(s ...iam.Statement) { r.statements = append(r.statements, s...) }
+
+// ciStatements are what GrantCI grants the apply and the plan role of the
+// stack named n with its state at key. No synthesis: the grants only read
+// the stack's names, platform and state key.
+func ciStatements(n core.Names, key string) (apply, plan []iam.Statement) {
+	var a, p recorder
+	scheduledlambda.GrantCI(&stack.Stack{Names: n, Platform: core.Talkwise, StateKey: key}, &a, &p)
+	return a.statements, p.statements
 }
 
 func TestStatementsAreScopedToTheStack(t *testing.T) {
 	n := core.Names{Project: "nightly", Environment: core.Production}
-	statements := infraci.ScheduledLambdaStatements(n, core.Talkwise, "nightly/production/terraform.tfstate")
+	statements, _ := ciStatements(n, "nightly/production/terraform.tfstate")
 	bySid := map[string][]string{}
 	for _, st := range statements {
 		bySid[st.Sid] = st.Resources
@@ -73,54 +54,10 @@ func TestStatementsAreScopedToTheStack(t *testing.T) {
 		"Schedules":       "arn:aws:scheduler:us-east-2:427479925030:schedule/default/nightly-production-*",
 		"DeadLetterQueue": "arn:aws:sqs:us-east-2:427479925030:nightly-production-*",
 		"Parameters":      "arn:aws:ssm:us-east-2:427479925030:parameter/nightly/production/*",
-		"NotItself":       "arn:aws:iam::427479925030:role/nightly-production-github-actions",
 	}
 	for sid, resource := range want {
 		if got := bySid[sid]; len(got) != 1 || got[0] != resource {
 			t.Errorf("%s: resources %v, want [%s]", sid, got, resource)
-		}
-	}
-}
-
-func TestRoleRefusesAnUnpinnedRepository(t *testing.T) {
-	err := synthtest.SynthError(t, core.Dev, func(s *stack.Stack) {
-		infraci.NewRole(s.Scope, "GitHubActions", &infraci.RoleProps{Names: s.Names, Platform: s.Platform, StateKey: s.StateKey, Repository: "talkwise-infra"})
-	})
-	if !strings.Contains(err.Error(), `InfraRepository.Repository: "talkwise-infra" is not a GitHub repository`) {
-		t.Errorf("got %v", err)
-	}
-}
-
-// The plan role is what pull requests run with: trusted by the repository's
-// pull_request jobs only (no environment, so no branch rule can guard it).
-func TestPlanRoleTrustsOnlyTheRepositorysPullRequests(t *testing.T) {
-	for _, repo := range []string{"", "FractalLabsDev/other-infra"} {
-		want := repo
-		if want == "" {
-			want = "FractalLabsDev/talkwise-infra"
-		}
-		s := synthtest.Synth(t, core.Production, func(s *stack.Stack) {
-			infraci.NewPlanRole(s.Scope, "GitHubPlan", &infraci.RoleProps{Names: s.Names, Platform: s.Platform, StateKey: s.StateKey, Repository: repo})
-		})
-		role := s.One(t, "aws_iam_role")
-		role.Expect(t, map[string]any{"name": "test-production-github-plan"})
-		trust := map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{map[string]any{
-				"Effect":    "Allow",
-				"Principal": map[string]any{"Federated": "arn:aws:iam::427479925030:oidc-provider/token.actions.githubusercontent.com"},
-				"Action":    []any{"sts:AssumeRoleWithWebIdentity"},
-				"Condition": map[string]any{"StringEquals": map[string]any{
-					"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-					"token.actions.githubusercontent.com:sub": "repo:" + want + ":pull_request",
-				}},
-			}},
-		}
-		if diff := cmp.Diff(trust, role.JSON(t, "assume_role_policy")); diff != "" {
-			t.Errorf("%q: trust policy (-want +got):\n%s", repo, diff)
-		}
-		if s.One(t, "aws_iam_role_policy").String("role") != role.Ref("name") {
-			t.Errorf("the policy is not the plan role's")
 		}
 	}
 }
@@ -140,7 +77,7 @@ func readOnly(action string) bool {
 func TestPlanRoleOnlyReadsTheStack(t *testing.T) {
 	n := core.Names{Project: "nightly", Environment: core.Production}
 	key := "nightly/production/terraform.tfstate"
-	statements := infraci.ScheduledLambdaPlanStatements(n, core.Talkwise, key)
+	_, statements := ciStatements(n, key)
 	got := map[string][]string{}
 	for _, st := range statements {
 		if st.Effect != "Allow" {
@@ -198,6 +135,11 @@ func TestPlanRoleOnlyReadsTheStack(t *testing.T) {
 // (else a plan fails where an apply succeeds), and the plan role may do
 // nothing the apply role may not, on the same resources: the lock item
 // aside, which plans do not take.
+
+// What the apply role reads to refresh the stack, the plan role reads too
+// (else a plan fails where an apply succeeds), and the plan role may do
+// nothing the apply role may not, on the same resources: the lock item
+// aside, which plans do not take.
 func TestPlanRoleReadsWhatTheApplyRoleReads(t *testing.T) {
 	n := core.Names{Project: "nightly", Environment: core.Dev}
 	key := "nightly/dev/terraform.tfstate"
@@ -220,9 +162,10 @@ func TestPlanRoleReadsWhatTheApplyRoleReads(t *testing.T) {
 		}
 		return out
 	}
-	apply := grants(infraci.ScheduledLambdaStatements(n, core.Talkwise, key), false)
-	applyReads := grants(infraci.ScheduledLambdaStatements(n, core.Talkwise, key), true)
-	plan := grants(infraci.ScheduledLambdaPlanStatements(n, core.Talkwise, key), false)
+	applyStatements, planStatements := ciStatements(n, key)
+	apply := grants(applyStatements, false)
+	applyReads := grants(applyStatements, true)
+	plan := grants(planStatements, false)
 	for g := range applyReads {
 		if !plan[g] {
 			t.Errorf("the apply role reads %s on %s, the plan role does not", g.action, g.resource)
@@ -232,35 +175,5 @@ func TestPlanRoleReadsWhatTheApplyRoleReads(t *testing.T) {
 		if !apply[g] {
 			t.Errorf("the plan role may %s on %s, the apply role may not", g.action, g.resource)
 		}
-	}
-}
-
-func TestPlanRoleSynthesizesAndPassesThePolicyChecks(t *testing.T) {
-	for _, env := range core.Environments {
-		// synthtest.Synth runs the synth-time policy checks (no wildcard
-		// actions, "*" only for unscopable actions, pinned OIDC subject).
-		var want []iam.Statement
-		s := synthtest.Synth(t, env, func(s *stack.Stack) {
-			infraci.NewPlanRole(s.Scope, "GitHubPlan", &infraci.RoleProps{Names: s.Names, Platform: s.Platform, StateKey: s.StateKey})
-			want = infraci.ScheduledLambdaPlanStatements(s.Names, s.Platform, s.StateKey)
-		})
-		var doc struct{ Statement []iam.Statement }
-		if err := json.Unmarshal([]byte(s.One(t, "aws_iam_role_policy").String("policy")), &doc); err != nil {
-			t.Fatal(err)
-		}
-		if len(doc.Statement) != len(want) || len(want) == 0 {
-			t.Errorf("%s: the role's policy has %d statements, want every plan statement", env, len(doc.Statement))
-		}
-	}
-}
-
-func TestPlanRoleNameFits(t *testing.T) {
-	long := strings.Repeat("p", 42) // <42>-production-github-plan is 65 characters
-	err := synthtest.SynthError(t, core.Production, func(s *stack.Stack) {
-		infraci.NewPlanRole(s.Scope, "GitHubPlan", &infraci.RoleProps{
-			Names: core.Names{Project: long, Environment: core.Production}, Platform: s.Platform, StateKey: s.StateKey})
-	})
-	if !strings.Contains(err.Error(), `"`+long+`-production-github-plan" is 65 characters`) {
-		t.Errorf("got %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package ecs
+package constructs_test
 
 import (
 	"strings"
@@ -7,6 +7,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ecr"
+	"github.com/fractallabsdev/talkwise-infra/constructs/ecs"
 	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
 	"github.com/fractallabsdev/talkwise-infra/constructs/secrets"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
@@ -14,27 +15,27 @@ import (
 )
 
 // build composes the service with its real neighbours; edit adjusts props.
-func build(edit func(*FargateServiceProps)) func(s *stack.Stack) {
+func buildService(edit func(*ecs.FargateServiceProps)) func(s *stack.Stack) {
 	return func(s *stack.Stack) {
-		vpc := networking.NewVpc(s.Scope, "Network", &networking.VpcProps{Names: s.Names, Platform: s.Platform, NAT: networking.NatSingle, ServicePort: 3000})
-		lb := alb.NewLoadBalancer(s.Scope, "Alb", &alb.LoadBalancerProps{Names: s.Names, Platform: s.Platform, Network: vpc, GreenTargetGroup: true})
-		repo := ecr.NewRepository(s.Scope, "Images", &ecr.RepositoryProps{Names: s.Names})
-		var secs []Secret
+		vpc := networking.NewVpc(s.Scope, "Network", &networking.VpcProps{NAT: networking.NatSingle, ServicePort: 3000})
+		lb := alb.NewLoadBalancer(s.Scope, "Alb", &alb.LoadBalancerProps{Network: vpc, Deployment: core.BlueGreen})
+		repo := ecr.NewRepository(s.Scope, "Images", &ecr.RepositoryProps{})
+		var secs []ecs.Secret
 		for _, key := range []string{"anthropic-api-key", "github-access-token"} {
-			secs = append(secs, secrets.NewSecret(s.Scope, key, &secrets.SecretProps{Names: s.Names, Key: key}))
+			secs = append(secs, secrets.NewSecret(s.Scope, key, &secrets.SecretProps{Key: key}))
 		}
-		props := &FargateServiceProps{
-			Names: s.Names, Platform: s.Platform, Cluster: NewCluster(s.Scope, "Cluster", &ClusterProps{Names: s.Names}),
+		props := &ecs.FargateServiceProps{
+			Cluster: ecs.NewCluster(s.Scope, "Cluster", &ecs.ClusterProps{}),
 			Network: vpc, Image: repo, TargetGroup: lb.Blue, Listener: lb.ProductionListener(), Secrets: secs,
 		}
 		if edit != nil {
 			edit(props)
 		}
-		NewFargateService(s.Scope, "Service", props)
+		ecs.NewFargateService(s.Scope, "Service", props)
 	}
 }
 
-func policy(t *testing.T, st *Stack, role string) map[string]any {
+func rolePolicy(t *testing.T, st *Stack, role string) map[string]any {
 	t.Helper()
 	out := map[string]any{}
 	p := st.One(t, "aws_iam_role_policy", Where("role", st.One(t, "aws_iam_role", Where("name", role)).Ref("name")))
@@ -46,9 +47,9 @@ func policy(t *testing.T, st *Stack, role string) map[string]any {
 }
 
 func TestBlueGreenServiceWithAutoscaling(t *testing.T) {
-	st := Synth(t, core.Production, build(func(p *FargateServiceProps) {
-		p.BlueGreen = true
-		p.Autoscaling = &Autoscaling{}
+	st := Synth(t, core.Production, buildService(func(p *ecs.FargateServiceProps) {
+		p.Deployment = core.BlueGreen
+		p.Tasks = ecs.Autoscaling{}
 	}))
 	cluster := st.One(t, "aws_ecs_cluster")
 	cluster.Expect(t, map[string]any{"name": "test-production-cluster", "setting": []any{map[string]any{"name": "containerInsights", "value": "enabled"}}})
@@ -67,14 +68,14 @@ func TestBlueGreenServiceWithAutoscaling(t *testing.T) {
 	repo := st.One(t, "aws_ecr_repository")
 	anthropic := st.One(t, "aws_secretsmanager_secret", Where("name", "test/production/anthropic-api-key"))
 	github := st.One(t, "aws_secretsmanager_secret", Where("name", "test/production/github-access-token"))
-	Resource{Type: "execution policy", Fields: map[string]any{"p": policy(t, st, "test-production-api-execution")}}.Expect(t, map[string]any{"p": map[string]any{
+	Resource{Type: "execution policy", Fields: map[string]any{"p": rolePolicy(t, st, "test-production-api-execution")}}.Expect(t, map[string]any{"p": map[string]any{
 		"EcrLogin":                []any{[]string{"ecr:GetAuthorizationToken"}, []string{"*"}},
 		"PullImages":              []any{[]string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}, []string{repo.Ref("arn")}},
 		"WriteOwnLogs":            []any{[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, []string{group.Ref("arn") + ":log-stream:*"}},
 		"InjectAnthropicApiKey":   []any{[]string{"secretsmanager:GetSecretValue"}, []string{anthropic.Ref("arn")}},
 		"InjectGithubAccessToken": []any{[]string{"secretsmanager:GetSecretValue"}, []string{github.Ref("arn")}},
 	}})
-	Resource{Type: "task policy", Fields: map[string]any{"p": policy(t, st, "test-production-api-task")}}.Expect(t, map[string]any{"p": map[string]any{
+	Resource{Type: "task policy", Fields: map[string]any{"p": rolePolicy(t, st, "test-production-api-task")}}.Expect(t, map[string]any{"p": map[string]any{
 		"ReadAnthropicApiKey":   []any{[]string{"secretsmanager:GetSecretValue"}, []string{anthropic.Ref("arn")}},
 		"ReadGithubAccessToken": []any{[]string{"secretsmanager:GetSecretValue"}, []string{github.Ref("arn")}},
 	}})
@@ -141,11 +142,12 @@ func TestBlueGreenServiceWithAutoscaling(t *testing.T) {
 }
 
 func TestRollingServiceWithoutAutoscaling(t *testing.T) {
-	st := Synth(t, core.Dev, build(func(p *FargateServiceProps) {
+	st := Synth(t, core.Dev, buildService(func(p *ecs.FargateServiceProps) {
 		p.Environment = map[string]string{"LOG_LEVEL": "debug"}
+		p.Tasks = ecs.FixedTasks(2)
 	}))
 	st.One(t, "aws_ecs_service").Expect(t, map[string]any{
-		"name": "test-dev-api", "desired_count": 1,
+		"name": "test-dev-api", "desired_count": 2,
 		"deployment_controller":              map[string]any{"type": "ECS"},
 		"deployment_circuit_breaker":         map[string]any{"enable": true, "rollback": true},
 		"deployment_minimum_healthy_percent": 100, "deployment_maximum_percent": 200,
@@ -166,26 +168,56 @@ func TestRollingServiceWithoutAutoscaling(t *testing.T) {
 func TestServiceRejectsBadInput(t *testing.T) {
 	tests := []struct {
 		name string
-		edit func(*FargateServiceProps)
+		edit func(*ecs.FargateServiceProps)
 		want string
 	}{
-		{"unsupported CPU/memory pair", func(p *FargateServiceProps) { p.CPU, p.MemoryMB = 512, 512 },
+		{"unsupported CPU/memory pair", func(p *ecs.FargateServiceProps) { p.CPU, p.MemoryMB = 512, 512 },
 			"MemoryMB: 512 MB is not a Fargate memory size for 512 CPU units; with 512 CPU units use 1024-4096 MB in 1024 MB steps"},
-		{"unsupported CPU", func(p *FargateServiceProps) { p.CPU = 384 }, "CPU: 384 CPU units is not a Fargate task size"},
-		{"port out of range", func(p *FargateServiceProps) { p.ContainerPort = 70000 },
+		{"unsupported CPU", func(p *ecs.FargateServiceProps) { p.CPU = 384 }, "CPU: 384 CPU units is not a Fargate task size"},
+		{"port out of range", func(p *ecs.FargateServiceProps) { p.ContainerPort = 70000 },
 			"ContainerPort: port 70000 is out of range; use a port between 1 and 65535"},
-		{"negative port", func(p *FargateServiceProps) { p.ContainerPort = -1 }, "ContainerPort: port -1 is out of range"},
-		{"reserved variable", func(p *FargateServiceProps) { p.Environment = map[string]string{"PROJECT_NAME": "x"} },
+		{"negative port", func(p *ecs.FargateServiceProps) { p.ContainerPort = -1 }, "ContainerPort: port -1 is out of range"},
+		{"reserved variable", func(p *ecs.FargateServiceProps) { p.Environment = map[string]string{"PROJECT_NAME": "x"} },
 			"Environment.PROJECT_NAME: PROJECT_NAME is already set"},
-		{"autoscaling bounds", func(p *FargateServiceProps) { p.Autoscaling = &Autoscaling{MinTasks: 3, MaxTasks: 2} },
-			"Autoscaling: MinTasks 3, MaxTasks 2; use 1 <= MinTasks <= MaxTasks"},
+		{"autoscaling bounds", func(p *ecs.FargateServiceProps) { p.Tasks = ecs.Autoscaling{MinTasks: 3, MaxTasks: 2} },
+			"Tasks: MinTasks 3, MaxTasks 2; use 1 <= MinTasks <= MaxTasks"},
+		{"autoscaling target", func(p *ecs.FargateServiceProps) { p.Tasks = ecs.Autoscaling{CPUTargetPercent: 95} },
+			"Tasks.CPUTargetPercent: 95% leaves no room to scale; use 10-90 percent"},
+		{"negative task count", func(p *ecs.FargateServiceProps) { p.Tasks = ecs.FixedTasks(-1) }, "Tasks: -1 tasks"},
+		{"unknown deployment", func(p *ecs.FargateServiceProps) { p.Deployment = "canary" }, `Deployment: unknown deployment "canary"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := SynthError(t, core.Dev, build(tt.edit))
+			err := SynthError(t, core.Dev, buildService(tt.edit))
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error = %v, want %q", err, tt.want)
 			}
+		})
+	}
+}
+
+// Security Hub ECS.5: containers run with a read-only root filesystem unless
+// a project opts out, and get a writable /tmp on the task's ephemeral storage.
+func TestReadOnlyRootFilesystem(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		writable bool
+	}{{"default", false}, {"opted out", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := Synth(t, core.Dev, buildService(func(p *ecs.FargateServiceProps) { p.WritableRootFilesystem = tc.writable }))
+			td := st.One(t, "aws_ecs_task_definition")
+			container := Resource{Type: "container", Fields: td.JSON(t, "container_definitions").([]any)[0].(map[string]any)}
+			if tc.writable {
+				container.Expect(t, map[string]any{"readonlyRootFilesystem": false, "mountPoints": nil})
+				td.Expect(t, map[string]any{"volume": nil})
+				return
+			}
+			container.Expect(t, map[string]any{
+				"readonlyRootFilesystem": true,
+				"mountPoints":            []any{map[string]any{"sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": false}},
+			})
+			// No host path: on Fargate that is a bind mount on ephemeral storage.
+			td.Expect(t, map[string]any{"volume": []any{map[string]any{"name": "tmp"}}})
 		})
 	}
 }

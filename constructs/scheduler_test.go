@@ -1,4 +1,4 @@
-package scheduler_test
+package constructs_test
 
 import (
 	"testing"
@@ -19,10 +19,10 @@ func TestSchedulesSynthesize(t *testing.T) {
 		}
 		targets := map[string]scheduler.Target{}
 		for _, name := range []string{"job-a", "job-b", "job-unscheduled"} {
-			targets[name] = lambda.NewFunction(s.Scope, "Fn-"+name, &lambda.FunctionProps{Names: s.Names, Platform: s.Platform, Name: name, Code: code})
+			targets[name] = lambda.NewFunction(s.Scope, "Fn-"+name, &lambda.FunctionProps{Name: name, Code: code})
 		}
 		scheduler.NewSchedules(s.Scope, "Schedules", &scheduler.SchedulesProps{
-			Names: s.Names, Platform: s.Platform, Targets: targets, DeadLetterQueue: true,
+			Targets: targets, DeadLetterQueue: true,
 			Schedules: []scheduler.Schedule{
 				{Name: "hourly-a", LambdaName: "job-a", Expression: "rate(1 hour)", Timezone: "UTC", Enabled: true,
 					Description: "a", Retry: scheduler.DefaultRetry},

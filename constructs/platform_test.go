@@ -1,4 +1,4 @@
-package platform_test
+package constructs_test
 
 import (
 	"sort"
