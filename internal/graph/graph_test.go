@@ -7,21 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/internal/graph"
 	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
-	"github.com/fractallabsdev/talkwise-infra/projects"
-	rukscheduler "github.com/fractallabsdev/talkwise-infra/projects/ruk-scheduler"
 )
 
+// rukDev is ruk-scheduler-dev as synthesized (its golden copy).
 func rukDev(t *testing.T) *synthtest.Stack {
 	t.Helper()
-	stacks, err := synthtest.SynthProjects(t, []stack.Project{rukscheduler.Project}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return stacks["ruk-scheduler-dev"]
+	return synthtest.Golden(t)["ruk-scheduler-dev"]
 }
 
 // The picture of a real stack: every resource and data source once, an
@@ -198,11 +192,7 @@ func TestRendersSVGWhenDotIsInstalled(t *testing.T) {
 	if err != nil {
 		t.Skip("Graphviz's dot is not installed (apt-get install -y graphviz)")
 	}
-	stacks, err := synthtest.SynthProjects(t, projects.All(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, s := range stacks {
+	for name, s := range synthtest.Golden(t) {
 		cmd := exec.Command(dotBin, "-Tsvg")
 		cmd.Stdin = strings.NewReader(graph.Build(name, s.Doc).DOT())
 		out, err := cmd.Output()

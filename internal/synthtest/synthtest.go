@@ -398,3 +398,31 @@ func CopyInputs(t testing.TB) string {
 	CopyTree(t, RepoRoot(t), dst, "projects", "lambdas")
 	return dst
 }
+
+// Golden returns every stack of projects/testdata/golden by name: the
+// reviewed Terraform that projects' TestGoldenStacks keeps byte-identical to
+// a fresh synth. Tests of the tools that read synthesized stacks (cost,
+// graph) read these instead of synthesizing, so their test binaries never
+// pay the jsii start-up.
+func Golden(t testing.TB) map[string]*Stack {
+	t.Helper()
+	dir := filepath.Join(RepoRoot(t), "projects", "testdata", "golden")
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden stacks in %s (%v): run `make golden`", dir, err)
+	}
+	out := map[string]*Stack{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".tf.json")
+		out[name] = &Stack{Name: name, Doc: doc}
+	}
+	return out
+}
