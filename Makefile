@@ -189,15 +189,14 @@ cost: synth
 	@CDKTF_OUTDIR=$(OUTDIR) $(APP) cost $(if $(e),-env $(e)) $(if $(p),-project $(p)) $(COST_FLAGS)
 
 # make graph p=<project> e=<env>: SVG of the stack's resources and references,
-# boxed by construct, in $(GRAPH_DIR)/<stack>.svg (README "Stack pictures").
-# Beside cdktf.out, not in it: synthesis fingerprints every file it holds.
-DOT       ?= dot
+# boxed by construct, in $(GRAPH_DIR)/<stack>.svg (README "Stack pictures"),
+# rendered in process by Graphviz compiled to WebAssembly: no system
+# Graphviz needed. Beside cdktf.out, not in it: synthesis fingerprints every
+# file it holds.
 GRAPH_DIR ?= $(OUTDIR)-graphs
 graph: synth
-	@command -v $(DOT) >/dev/null || { echo "make graph needs Graphviz's dot: apt-get update && apt-get install -y graphviz (as root)"; exit 1; }
 	@mkdir -p $(GRAPH_DIR)
-	CDKTF_OUTDIR=$(OUTDIR) $(APP) graph -o $(GRAPH_DIR)/$(STACK).dot $(STACK)
-	$(DOT) -Tsvg $(GRAPH_DIR)/$(STACK).dot -o $(GRAPH_DIR)/$(STACK).svg
+	CDKTF_OUTDIR=$(OUTDIR) $(APP) graph -o $(GRAPH_DIR)/$(STACK).svg $(STACK)
 	@echo "wrote $(GRAPH_DIR)/$(STACK).svg"
 
 # --- Security scan -----------------------------------------------------------

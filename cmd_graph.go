@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/internal/graph"
@@ -14,11 +16,11 @@ import (
 
 func init() {
 	register("graph", command{
-		usage: "[-o FILE] STACK  Graphviz DOT of a synthesized stack's resources and references (make graph)",
+		usage: "[-o FILE.svg|FILE.dot] STACK  picture of a synthesized stack's resources and references: SVG, or Graphviz DOT (make graph)",
 		run: func(args []string, stdout, stderr io.Writer) error {
 			fs := flag.NewFlagSet("graph", flag.ContinueOnError)
 			fs.SetOutput(stderr)
-			out := fs.String("o", "", "write the DOT to this file instead of standard output")
+			out := fs.String("o", "", "write to this file instead of standard output: SVG when it ends in .svg, else DOT")
 			outdir := fs.String("outdir", tfjson.DefaultOutdir(), "where the synthesized stacks are")
 			if err := fs.Parse(args); err != nil {
 				return err
@@ -37,6 +39,13 @@ func init() {
 			if *out == "" {
 				_, err = io.WriteString(stdout, dot)
 				return err
+			}
+			if strings.HasSuffix(*out, ".svg") {
+				svg, err := graph.SVG(context.Background(), dot)
+				if err != nil {
+					return err
+				}
+				return os.WriteFile(*out, svg, 0o644)
 			}
 			return os.WriteFile(*out, []byte(dot), 0o644)
 		},

@@ -1,8 +1,8 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/xml"
-	"os/exec"
 	"sort"
 	"strings"
 	"testing"
@@ -186,24 +186,32 @@ func TestQuoting(t *testing.T) {
 	}
 }
 
-// With Graphviz installed, the DOT renders to SVG. (The other tests need no dot.)
-func TestRendersSVGWhenDotIsInstalled(t *testing.T) {
-	dotBin, err := exec.LookPath("dot")
-	if err != nil {
-		t.Skip("Graphviz's dot is not installed (apt-get install -y graphviz)")
-	}
+// Every stack's DOT renders to SVG in process, with no system Graphviz.
+func TestRendersSVG(t *testing.T) {
 	for name, s := range synthtest.Golden(t) {
-		cmd := exec.Command(dotBin, "-Tsvg")
-		cmd.Stdin = strings.NewReader(graph.Build(name, s.Doc).DOT())
-		out, err := cmd.Output()
+		out, err := graph.SVG(context.Background(), graph.Build(name, s.Doc).DOT())
 		if err != nil {
-			t.Fatalf("%s: dot: %v", name, err)
+			t.Fatalf("%s: %v", name, err)
 		}
 		var svg struct {
 			XMLName xml.Name
+			Titles  []string `xml:"g>g>title"`
 		}
 		if err := xml.Unmarshal(out, &svg); err != nil || svg.XMLName.Local != "svg" {
-			t.Errorf("%s: dot did not produce SVG (%v)", name, err)
+			t.Fatalf("%s: not SVG (%v): %.80s", name, err, out)
+		}
+		// Every resource is drawn: Graphviz titles each node with its ID,
+		// the resource's address.
+		drawn := map[string]bool{}
+		for _, title := range svg.Titles {
+			drawn[title] = true
+		}
+		for _, typ := range s.ResourceTypes() {
+			for _, r := range s.Resources(typ) {
+				if !drawn[r.Address] {
+					t.Errorf("%s: %s is not drawn", name, r.Address)
+				}
+			}
 		}
 	}
 }
