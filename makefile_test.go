@@ -152,3 +152,41 @@ func TestMakefileRefusesBadArguments(t *testing.T) {
 		}
 	}
 }
+
+// installers are .PHONY targets that only fetch a tool; every other .PHONY
+// target is a verb a user runs, and `make help` must list it.
+var installers = map[string]bool{"node": true, "trivy": true, "help": true}
+
+func TestMakeHelpListsEveryVerb(t *testing.T) {
+	raw, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var verbs []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, ".PHONY:"); ok {
+			for _, v := range strings.Fields(rest) {
+				if !installers[v] {
+					verbs = append(verbs, v)
+				}
+			}
+		}
+	}
+	if len(verbs) < 15 {
+		t.Fatalf("found only %d verbs in the Makefile's .PHONY lines: %v", len(verbs), verbs)
+	}
+	out, err := exec.Command("make", "--no-print-directory", "help").CombinedOutput()
+	if err != nil {
+		t.Fatalf("make help: %v\n%s", err, out)
+	}
+	for _, v := range verbs {
+		if !strings.Contains(string(out), "\n  "+v+" ") {
+			t.Errorf("make help does not list %q:\n%s", v, out)
+		}
+	}
+	// A bare `make` is help, never a deploy.
+	bare, err := exec.Command("make", "--no-print-directory").CombinedOutput()
+	if err != nil || string(bare) != string(out) {
+		t.Errorf("make with no goal should print the help: %v\n%s", err, bare)
+	}
+}
