@@ -68,19 +68,14 @@ func referencedAttributes(v any) map[string]map[string]bool {
 func Build(stack string, doc map[string]any) *Graph {
 	g := &Graph{Stack: stack, Nodes: map[string]Node{}}
 	fields := map[string]map[string]any{}
+	d := tfjson.Doc(doc)
 	for _, kind := range []string{"resource", "data"} {
-		byType, _ := doc[kind].(map[string]any)
-		for typ, v := range byType {
-			byID, _ := v.(map[string]any)
-			for id, b := range byID {
-				f, _ := b.(map[string]any)
-				n := Node{Type: typ, Data: kind == "data", Address: typ + "." + id}
-				if n.Data {
-					n.Address = "data." + n.Address
-				}
-				n.Construct, n.Name = placement(stack, id, f)
+		for _, typ := range d.Types(kind) {
+			for _, b := range d.Blocks(kind, typ) {
+				n := Node{Type: b.Type, Data: b.Data, Address: b.Address()}
+				n.Construct, n.Name = placement(stack, b)
 				g.Nodes[n.Address] = n
-				fields[n.Address] = f
+				fields[n.Address] = b.Fields
 			}
 		}
 	}
@@ -123,16 +118,17 @@ func Build(stack string, doc map[string]any) *Graph {
 // placement reads a block's construct path ("stack/Function-x/Role/Resource")
 // and returns the construct it sits in (["Function-x", "Role"]) and its name:
 // the construct's name for a construct's main "Resource", else its own id.
-func placement(stack, id string, f map[string]any) ([]string, string) {
-	meta, _ := f["//"].(map[string]any)
-	md, _ := meta["metadata"].(map[string]any)
-	p, _ := md["path"].(string)
+func placement(stack string, b tfjson.Block) ([]string, string) {
+	p := b.Path()
+	if p == b.Address() { // no construct path recorded
+		return nil, b.ID
+	}
 	parts := strings.Split(p, "/")
 	if len(parts) > 0 && parts[0] == stack {
 		parts = parts[1:]
 	}
-	if p == "" || len(parts) == 0 {
-		return nil, id
+	if len(parts) == 0 {
+		return nil, b.ID
 	}
 	construct, leaf := parts[:len(parts)-1], parts[len(parts)-1]
 	if leaf == "Resource" && len(construct) > 0 {
