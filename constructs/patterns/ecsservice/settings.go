@@ -3,6 +3,7 @@ package ecsservice
 import (
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
 	"github.com/fractallabsdev/talkwise-infra/constructs/codedeploy"
@@ -35,6 +36,14 @@ type Settings struct {
 	Environments map[core.Environment]EnvironmentSettings
 	// StateKeys override the state key per environment (see stack.Project).
 	StateKeys map[core.Environment]string
+	// StateKeyPins allow StateKeys outside "<project>/", each with its
+	// reason (see stack.Project). Defaults to none.
+	StateKeyPins map[string]string
+	// NotSecrets lets Environment values that look like credentials
+	// through, by variable name, each with the reason it is not one.
+	// Defaults to none: a value in a recognised credential format fails the
+	// synth.
+	NotSecrets core.NotSecrets
 }
 
 // EnvironmentSettings are what differs between dev and production. Every
@@ -184,7 +193,8 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 	} else {
 		add(envField, r.GitHub.Validate("GitHub"))
 	}
-	add(envField, ecs.ValidateFargateSize(r.CPU, r.MemoryMB))
+	// CPU and MemoryMB are project-wide settings, not per environment.
+	add("", ecs.ValidateFargateSize(r.CPU, r.MemoryMB))
 	add("", networking.ValidatePort("ContainerPort", r.ContainerPort))
 	for _, color := range []string{"blue", "green"} {
 		add("", core.CheckLength("project name (target group "+color+")", "target group", alb.TargetGroupName(n, color), core.MaxTargetGroupName))
@@ -197,6 +207,10 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 			errs = append(errs, core.Errorf(fmt.Sprintf("Secrets[%d]", i), "list each secret once", "duplicate secret %q", key))
 		}
 		seen[key] = true
+	}
+	for _, k := range sortedKeys(r.Environment) {
+		errs = append(errs, core.CheckNoCredential("Environment."+k, k, r.Environment[k], r.NotSecrets,
+			"list it in Secrets instead: the container gets it from Secrets Manager by valueFrom"))
 	}
 	if r.TerminationWaitMinutes < 0 || r.TerminationWaitMinutes > codedeploy.MaxTerminationWaitMinutes {
 		errs = append(errs, core.Errorf(envField+"TerminationWaitMinutes", fmt.Sprintf("use 0-%d minutes", codedeploy.MaxTerminationWaitMinutes),
@@ -219,4 +233,13 @@ func prefixed(prefix string, err error) error {
 	c := *ce
 	c.Field = prefix + c.Field
 	return &c
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
