@@ -6,10 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/lambda"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/internal/cleanup"
 	"github.com/fractallabsdev/talkwise-infra/internal/fingerprint"
 	"github.com/fractallabsdev/talkwise-infra/internal/synth"
 	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
@@ -27,29 +27,22 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if !testing.Testing() {
-				cleanup, err := privateTempDir()
-				if err != nil {
-					return err
-				}
-				defer cleanup()
-			}
 			inputs, err := fingerprint.Inputs(root, tfjson.DefaultOutdir(), args)
 			if err != nil {
 				return err
 			}
-			buildDir, err := os.MkdirTemp("", "talkwise-build-")
+			buildDir, err := cleanup.TempDir("", "talkwise-build-")
 			if err != nil {
-				return err
+				return fmt.Errorf("%w\nnothing was written; the previous cdktf.out is unchanged", err)
 			}
-			defer os.RemoveAll(buildDir)
+			defer cleanup.Remove(buildDir)
 			// Bundle the handlers while the jsii runtime starts and loads the
 			// AWS provider, seconds in which this process would only wait; the
 			// projects then find their bundles in lambda.Build's cache.
 			var bundling sync.WaitGroup
 			bundling.Go(func() { prebundle(root, buildDir) })
 			defer bundling.Wait()
-			names, err := synth.Synth(projects.All(), synth.Options{
+			names, err := synth.Synth(allProjects(), synth.Options{
 				Root: root, BuildDir: buildDir, Only: args, BeforeSwap: inputs.Seal,
 			})
 			if err != nil {
@@ -86,33 +79,50 @@ func init() {
 	})
 }
 
+// allProjects is what the synth command synthesizes; the hostile-input
+// tests give it other projects' settings.
+var allProjects = projects.All
+
 // privateTempDir points $TMPDIR at a new folder until cleanup removes it.
 // The jsii runtime unpacks itself into a new folder under $TMPDIR at every
 // start and removes it only in jsii.Close, whose shutdown races in
 // jsii-runtime-go v1.112 (it prints "Runtime process exited abnormally"), so
-// every synth would leave 2.3 MB in /tmp. It must be set before the first
-// jsii call, and it is safe only when the process ends after this synth (the
-// kernel keeps working files there): the command line, not tests, which call
-// run repeatedly against one long-lived kernel.
-func privateTempDir() (cleanup func(), err error) {
-	dir, err := os.MkdirTemp("", "talkwise-synth-")
+// every run would leave 2.3 MB in /tmp, and ~35 MB when interrupted. It must
+// be set before the first jsii call, and it is safe only when the process
+// ends after this command (the kernel keeps working files there): main sets
+// it for every command line, never tests, which call run repeatedly against
+// one long-lived kernel. The folder carries the process id, so the next run
+// removes the folders of runs that were killed (SIGKILL) before cleaning up;
+// SIGINT and SIGTERM remove it through the cleanup package.
+func privateTempDir() (restore func(), err error) {
+	if privateTMP {
+		return func() {}, nil
+	}
+	for _, prefix := range []string{"talkwise-synth-", "talkwise-build-"} {
+		_ = cleanup.Sweep("", prefix, nil)
+	}
+	dir, err := cleanup.TempDir("", "talkwise-synth-")
 	if err != nil {
 		return nil, err
 	}
 	old, had := os.LookupEnv("TMPDIR")
 	if err := os.Setenv("TMPDIR", dir); err != nil {
-		os.RemoveAll(dir)
+		cleanup.Remove(dir)
 		return nil, err
 	}
+	privateTMP = true
 	return func() {
 		if had {
 			os.Setenv("TMPDIR", old)
 		} else {
 			os.Unsetenv("TMPDIR")
 		}
-		os.RemoveAll(dir)
+		privateTMP = false
+		cleanup.Remove(dir)
 	}, nil
 }
+
+var privateTMP bool
 
 // prebundle builds every handler under lambdas/ into buildDir. Errors are
 // left for the projects to report, with their context, when they build the
