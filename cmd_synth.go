@@ -5,7 +5,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"syscall"
+
+	"github.com/aws/jsii-runtime-go"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/lambda"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
@@ -83,43 +87,64 @@ func init() {
 // tests give it other projects' settings.
 var allProjects = projects.All
 
-// privateTempDir points $TMPDIR at a new folder until cleanup removes it.
-// The jsii runtime unpacks itself into a new folder under $TMPDIR at every
-// start and removes it only in jsii.Close, whose shutdown races in
-// jsii-runtime-go v1.112 (it prints "Runtime process exited abnormally"), so
-// every run would leave 2.3 MB in /tmp, and ~35 MB when interrupted. It must
-// be set before the first jsii call, and it is safe only when the process
-// ends after this command (the kernel keeps working files there): main sets
-// it for every command line, never tests, which call run repeatedly against
-// one long-lived kernel. The folder carries the process id, so the next run
-// removes the folders of runs that were killed (SIGKILL) before cleaning up;
-// SIGINT and SIGTERM remove it through the cleanup package.
-func privateTempDir() (restore func(), err error) {
-	if privateTMP {
-		return func() {}, nil
+// privateTmpEnv names the private temporary folder a command line runs
+// with (see privateTempDir).
+const privateTmpEnv = "TALKWISE_PRIVATE_TMPDIR"
+
+// withPrivateTempDir re-executes the program with $TMPDIR pointing at a new
+// folder of its own, which main removes when the command ends (or a signal
+// stops it; the kernel's files are there too: ~35 MB after a synth).
+//
+// It must happen before any package initializer runs: the jsii runtime
+// unpacks itself into $TMPDIR when the cdktf and constructs packages
+// register their classes (package init, before main), and removes that
+// folder only in jsii.Close, whose shutdown races in jsii-runtime-go v1.112
+// once the kernel runs. So every run would leave 2.3 MB behind. Here the
+// kernel has not started, so jsii.Close is safe and removes what this
+// process's initializers unpacked; the re-executed process unpacks into the
+// private folder. Not for tests: they call run repeatedly against one
+// long-lived kernel. On any error the command runs in the shared $TMPDIR.
+func withPrivateTempDir() {
+	if os.Getenv(privateTmpEnv) != "" {
+		return
 	}
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	// Folders of earlier runs killed before they could clean up (SIGKILL).
 	for _, prefix := range []string{"talkwise-synth-", "talkwise-build-"} {
 		_ = cleanup.Sweep("", prefix, nil)
 	}
-	dir, err := cleanup.TempDir("", "talkwise-synth-")
+	dir, err := os.MkdirTemp("", fmt.Sprintf("talkwise-synth-%d-", os.Getpid()))
 	if err != nil {
-		return nil, err
+		return
 	}
-	old, had := os.LookupEnv("TMPDIR")
-	if err := os.Setenv("TMPDIR", dir); err != nil {
-		cleanup.Remove(dir)
-		return nil, err
+	jsii.Close()
+	// Go keeps the first of duplicate variables: drop the inherited TMPDIR.
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TMPDIR=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "TMPDIR="+dir, privateTmpEnv+"="+dir)
+	err = syscall.Exec(exe, os.Args, env) // the same process id: the folder's name stays true
+	os.RemoveAll(dir)
+	fmt.Fprintf(os.Stderr, "warning: running without a private temporary folder: %v\n", err)
+}
+
+// privateTempDir returns the function that removes the private temporary
+// folder (withPrivateTempDir), registered for removal on a signal too; it
+// does nothing when there is none.
+func privateTempDir() (restore func(), err error) {
+	dir := os.Getenv(privateTmpEnv)
+	if dir == "" || privateTMP {
+		return func() {}, nil
 	}
 	privateTMP = true
-	return func() {
-		if had {
-			os.Setenv("TMPDIR", old)
-		} else {
-			os.Unsetenv("TMPDIR")
-		}
-		privateTMP = false
-		cleanup.Remove(dir)
-	}, nil
+	cleanup.Register(dir, func() { os.RemoveAll(dir) })
+	return func() { privateTMP = false; cleanup.Remove(dir) }, nil
 }
 
 var privateTMP bool

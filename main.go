@@ -29,6 +29,7 @@ func register(name string, c command) {
 }
 
 func main() {
+	withPrivateTempDir()
 	// SIGINT and SIGTERM remove this run's temporary and staging folders
 	// (internal/cleanup); the output swap finishes first if it has begun.
 	stop := cleanup.HandleSignals()
