@@ -89,26 +89,56 @@ func (p Project) validateStateKeys() error {
 
 // CheckStateKeysUnique refuses two stacks of projects with one state key,
 // across all projects and environments (whether or not they are being
-// synthesized): both would read and write the same state.
+// synthesized): both would read and write the same state. The error is
+// placed at the StateKeys entry that made the collision, not at the stack
+// that kept its default key.
 func CheckStateKeysUnique(projects []Project) error {
-	type owner struct{ stack, project string }
-	seen := map[string]owner{}
-	var errs []error
+	var keys []string
+	owners := map[string][]stackStateKey{}
 	for _, p := range projects {
 		for _, st := range stateKeysOf(p) {
-			if first, dup := seen[st.key]; dup {
-				errs = append(errs, &core.ConfigError{File: p.SettingsFile, Field: st.field,
-					Problem: fmt.Sprintf("stack %s would keep its state at %q, the state of stack %s: applying either would plan to destroy the other's resources", st.stack, st.key, first.stack),
-					Fix:     "give every stack its own key (the default is <project>/<env>/terraform.tfstate)"})
-				continue
+			if _, seen := owners[st.key]; !seen {
+				keys = append(keys, st.key)
 			}
-			seen[st.key] = owner{st.stack, p.Name}
+			owners[st.key] = append(owners[st.key], st)
+		}
+	}
+	var errs []error
+	for _, key := range keys {
+		all := owners[key]
+		if len(all) < 2 {
+			continue
+		}
+		blamed := []stackStateKey{}
+		for _, o := range all {
+			if o.explicit {
+				blamed = append(blamed, o)
+			}
+		}
+		if len(blamed) == 0 {
+			blamed = all[1:]
+		}
+		for _, o := range blamed {
+			var others []string
+			for _, x := range all {
+				if x.stack != o.stack {
+					others = append(others, x.stack)
+				}
+			}
+			errs = append(errs, &core.ConfigError{File: o.file, Field: o.field,
+				Problem: fmt.Sprintf("stack %s would keep its state at %q, the state of stack %s: applying either would plan to destroy the other's resources", o.stack, key, strings.Join(others, ", ")),
+				Fix:     "give every stack its own key (the default is <project>/<env>/terraform.tfstate)"})
 		}
 	}
 	return core.Join(errs...)
 }
 
-type stackStateKey struct{ stack, key, field string }
+// stackStateKey is the state key of one stack and where it was set.
+type stackStateKey struct {
+	stack, key, field, file string
+	// explicit is true for a key set in StateKeys (not the default).
+	explicit bool
+}
 
 // stateKeysOf lists the S3 state key of every stack of p.
 func stateKeysOf(p Project) []stackStateKey {
@@ -116,16 +146,14 @@ func stateKeysOf(p Project) []stackStateKey {
 		if p.LocalState {
 			return nil
 		}
-		return []stackStateKey{{AccountStackName(p), AccountStateKey(AccountStackName(p)), "project " + p.Name}}
+		name := AccountStackName(p)
+		return []stackStateKey{{stack: name, key: AccountStateKey(name), field: "project " + p.Name, file: p.SettingsFile}}
 	}
 	var out []stackStateKey
 	for _, env := range p.EnvironmentsOrAll() {
 		n := core.Names{Project: p.Name, Environment: env}
-		field := fmt.Sprintf("StateKeys[%s]", env)
-		if _, set := p.StateKeys[env]; !set {
-			field = fmt.Sprintf("project %s, %s (default key)", p.Name, env)
-		}
-		out = append(out, stackStateKey{n.StackName(), p.StateKey(n), field})
+		_, set := p.StateKeys[env]
+		out = append(out, stackStateKey{stack: n.StackName(), key: p.StateKey(n), field: fmt.Sprintf("StateKeys[%s]", env), file: p.SettingsFile, explicit: set})
 	}
 	return out
 }
