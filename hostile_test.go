@@ -167,11 +167,15 @@ func projectX(edit func(s *scheduledlambda.Settings, f *scheduledlambda.Function
 }
 
 func withEnv(k, v string) stack.Project {
-	return projectX(func(_ *scheduledlambda.Settings, f *scheduledlambda.Function) { f.Environment = map[string]string{k: v} })
+	return projectX(func(_ *scheduledlambda.Settings, f *scheduledlambda.Function) {
+		f.Environment = map[string]string{k: v}
+	})
 }
 
 func withStateKeys(keys map[core.Environment]string, pins map[string]string) stack.Project {
-	return projectX(func(s *scheduledlambda.Settings, _ *scheduledlambda.Function) { s.StateKeys, s.StateKeyPins = keys, pins })
+	return projectX(func(s *scheduledlambda.Settings, _ *scheduledlambda.Function) {
+		s.StateKeys, s.StateKeyPins = keys, pins
+	})
 }
 
 // agentFactory is agent-factory's settings (projects/agent-factory/project.go), edited.
@@ -208,7 +212,9 @@ func limitCases() []hostileCase {
 		{name: "limit/variable the construct sets", project: withEnv("NODE_OPTIONS", "--inspect"), expect: []string{"NODE_OPTIONS is reserved", "the construct sets it"}},
 		{name: "limit/environment over Lambda's 4 KB", project: withEnv("PAYLOAD", strings.Repeat("x", 4000)),
 			expect: []string{fileGo, "Lambda allows 4096 in total", "move large values to an SSM parameter"}},
-		{name: "limit/Lambda description over 256", project: projectX(func(_ *scheduledlambda.Settings, f *scheduledlambda.Function) { f.Description = strings.Repeat("d", 257) }),
+		{name: "limit/Lambda description over 256", project: projectX(func(_ *scheduledlambda.Settings, f *scheduledlambda.Function) {
+			f.Description = strings.Repeat("d", 257)
+		}),
 			expect: []string{fileGo, "functions.project-x-task.Description", "257 characters; AWS allows at most 256"}},
 		{name: "limit/memory over Lambda's 10240 MB", project: projectX(func(_ *scheduledlambda.Settings, f *scheduledlambda.Function) { f.MemoryMB = 20480 }),
 			expect: []string{fileGo, "MemoryMB", "128-10240"}},
