@@ -60,7 +60,7 @@ help:
 # .tools/, so a no-op costs milliseconds instead of the Go build and the jsii
 # start-up.
 SYNTH_CHECK := $(TOOLS_DIR)/synthcheck
-$(SYNTH_CHECK): $(wildcard internal/fingerprint/*.go internal/fingerprint/synthcheck/*.go internal/tfjson/*.go) go.mod
+$(SYNTH_CHECK): $(wildcard internal/fingerprint/*.go internal/fingerprint/synthcheck/*.go internal/tfjson/*.go internal/cleanup/*.go) go.mod
 	@$(GO) build -o $@ ./internal/fingerprint/synthcheck
 
 # cdktf 0.21.0, the final release, calls util.isArray, which Node 22 reports

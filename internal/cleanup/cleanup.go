@@ -105,27 +105,36 @@ func RemoveAll() {
 // longer run. dir "" means os.TempDir(). remove, when set, replaces
 // os.RemoveAll (internal/synth salvages Terraform's files first).
 func Sweep(dir, prefix string, remove func(path string) error) error {
-	if dir == "" {
-		dir = os.TempDir()
-	}
 	if remove == nil {
 		remove = os.RemoveAll
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil // nothing to sweep
-	}
 	var errs []error
-	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), prefix)
-		if !ok || !e.IsDir() || Alive(pidOf(rest)) {
-			continue
-		}
-		if err := remove(filepath.Join(dir, e.Name())); err != nil {
+	for _, path := range Stale(dir, prefix) {
+		if err := remove(path); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Stale lists the folders <dir>/<prefix><pid>-* of processes that no longer
+// run. dir "" means os.TempDir().
+func Stale(dir, prefix string) []string {
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // nothing there
+	}
+	var out []string
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if ok && e.IsDir() && !Alive(pidOf(rest)) {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
 }
 
 // pidOf reads the process id at the start of "<pid>-<random>", or 0 for a
