@@ -50,7 +50,7 @@ var LambdaReservedEnvironment = map[string]bool{
 // function against Lambda's key pattern and reserved keys, in a stable order.
 func ValidateLambdaEnvironmentKeys(field string, vars map[string]string) error {
 	var errs []error
-	for _, k := range sortedKeys(vars) {
+	for _, k := range SortedKeys(vars) {
 		switch {
 		case !lambdaEnvKey.MatchString(k):
 			errs = append(errs, Errorf(field+"."+k, "use a letter, then letters, digits and underscores (at least two characters), e.g. "+suggestEnvKey(k),
@@ -106,7 +106,8 @@ func suggestEnvKey(k string) string {
 	return s
 }
 
-func sortedKeys(m map[string]string) []string {
+// SortedKeys returns m's keys in order, so messages come in a stable order.
+func SortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -5,7 +5,6 @@ package lambda
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -126,7 +125,7 @@ func (p *FunctionProps) validateEnvironment(field string) error {
 		}
 		known[v] = fmt.Sprintf("injected from SSM parameter %q", prm.Key)
 	}
-	for _, k := range sortedKeys(p.Environment) {
+	for _, k := range core.SortedKeys(p.Environment) {
 		if reservedEnv[k] {
 			errs = append(errs, core.Errorf(field+".Environment."+k, "remove it; the construct sets it", "%s is reserved", k))
 		} else if by, taken := known[k]; taken {
@@ -158,15 +157,6 @@ func (p *FunctionProps) knownEnvironment() map[string]string {
 		env[k] = v
 	}
 	return env
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // FunctionName is the deployed name, "<project>-<env>-<name>".

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -414,7 +413,7 @@ func inputCredentials(field string, input any, notSecrets core.NotSecrets, fail 
 	walk = func(path, key string, v any) {
 		switch t := v.(type) {
 		case map[string]any:
-			for _, k := range sortedKeys(t) {
+			for _, k := range core.SortedKeys(t) {
 				walk(path+"."+k, k, t[k])
 			}
 		case []any:
@@ -430,15 +429,6 @@ func inputCredentials(field string, input any, notSecrets core.NotSecrets, fail 
 	}
 	walk(field, "", input)
 	return errs
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // yamlError turns a go-yaml error into a ConfigError at its line. f, when

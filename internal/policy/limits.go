@@ -92,7 +92,7 @@ func checkLimits(s *Stack) []Violation {
 	for _, fn := range s.resources("aws_lambda_function") {
 		for _, env := range objects(fn.Fields["environment"]) {
 			vars, _ := env["variables"].(map[string]any)
-			for _, k := range sortedKeys(vars) {
+			for _, k := range core.SortedKeys(vars) {
 				switch {
 				case !lambdaEnvKey.MatchString(k):
 					out = append(out, s.violation(fn, RuleAWSLimit, "use a letter, then letters, digits and underscores (Lambda API reference, Environment)",
@@ -122,7 +122,7 @@ func checkTags(s *Stack) []Violation {
 	}
 	var out []Violation
 	all, _ := s.Doc["resource"].(map[string]any)
-	types := sortedKeys(all)
+	types := core.SortedKeys(all)
 	for _, typ := range types {
 		for _, b := range s.resources(typ) {
 			tags, _ := b.Fields["tags"].(map[string]any)

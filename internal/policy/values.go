@@ -3,7 +3,6 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -40,7 +39,7 @@ func checkSecretValues(s *Stack) []Violation {
 	// Outputs and providers (default tags) are not blocks with addresses.
 	for _, top := range []string{"output", "provider"} {
 		section, _ := s.Doc[top].(map[string]any)
-		for _, key := range sortedKeys(section) {
+		for _, key := range core.SortedKeys(section) {
 			walkStrings(section[key], top+"."+key, key, func(path, name, v string) {
 				if kind, redacted, found := core.FindCredential(v); found {
 					report(tfjson.Block{Type: top, ID: key}, path, name, kind, redacted)
@@ -66,7 +65,7 @@ func walkStrings(v any, path, name string, fn func(path, name, value string)) {
 		if pairName == "" {
 			pairName = tfjson.Str(t, "key")
 		}
-		for _, k := range sortedKeys(t) {
+		for _, k := range core.SortedKeys(t) {
 			if skippedFields[k] {
 				continue
 			}
@@ -100,13 +99,4 @@ func join(path, key string) string {
 		return key
 	}
 	return path + "." + key
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

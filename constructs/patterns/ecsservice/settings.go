@@ -3,7 +3,6 @@ package ecsservice
 import (
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
 	"github.com/fractallabsdev/talkwise-infra/constructs/codedeploy"
@@ -208,7 +207,7 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 		}
 		seen[key] = true
 	}
-	for _, k := range sortedKeys(r.Environment) {
+	for _, k := range core.SortedKeys(r.Environment) {
 		errs = append(errs, core.CheckNoCredential("Environment."+k, k, r.Environment[k], r.NotSecrets,
 			"list it in Secrets instead: the container gets it from Secrets Manager by valueFrom"))
 	}
@@ -233,13 +232,4 @@ func prefixed(prefix string, err error) error {
 	c := *ce
 	c.Field = prefix + c.Field
 	return &c
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -166,12 +166,7 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 func credentials(f Function, notSecrets core.NotSecrets) error {
 	field := "functions." + f.Name
 	var errs []error
-	keys := make([]string, 0, len(f.Environment))
-	for k := range f.Environment {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range core.SortedKeys(f.Environment) {
 		errs = append(errs, core.CheckNoCredential(field+".Environment."+k, k, f.Environment[k], notSecrets,
 			"declare it as an ssm.SecureString parameter: the function gets <NAME>_PARAMETER and reads the value at run time"))
 	}
