@@ -20,7 +20,8 @@ import (
 // Runtime is the only runtime this platform deploys (the spec's Node.js 22.x).
 const Runtime = "nodejs22.x"
 
-// Limits AWS and the spec set.
+// Limits AWS and the spec set (Lambda API reference, CreateFunction:
+// MemorySize 128-10240, Timeout up to 900).
 const (
 	DefaultMemoryMB       = 128
 	MinMemoryMB           = 128

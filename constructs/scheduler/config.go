@@ -291,7 +291,9 @@ func resolveRetry(def Retry, spec *RetrySpec) (Retry, error) {
 	return r, r.Validate()
 }
 
-// Validate checks the policy against EventBridge Scheduler's limits.
+// Validate checks the policy against EventBridge Scheduler's limits
+// (Scheduler API reference, RetryPolicy: MaximumRetryAttempts 0-185,
+// MaximumEventAgeInSeconds 60-86400; the provider's IntBetween agrees).
 func (r Retry) Validate() error {
 	if r.MaximumAttempts < 0 || r.MaximumAttempts > 185 {
 		return fmt.Errorf("maximum_attempts %d is outside 0-185", r.MaximumAttempts)
