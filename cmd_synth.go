@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -87,9 +88,21 @@ func init() {
 // tests give it other projects' settings.
 var allProjects = projects.All
 
-// privateTmpEnv names the private temporary folder a command line runs
-// with (see privateTempDir).
+// privateTmpEnv holds "<pid>:<folder>", the private temporary folder a
+// command line runs with and the process that owns it (see
+// withPrivateTempDir). A child process (make bench runs the app) inherits it
+// but does not own it: it makes its own rather than remove its parent's.
 const privateTmpEnv = "TALKWISE_PRIVATE_TMPDIR"
+
+// ownPrivateTempDir returns the private temporary folder this process owns,
+// or "".
+func ownPrivateTempDir() string {
+	pid, dir, ok := strings.Cut(os.Getenv(privateTmpEnv), ":")
+	if !ok || pid != strconv.Itoa(os.Getpid()) {
+		return ""
+	}
+	return dir
+}
 
 // withPrivateTempDir re-executes the program with $TMPDIR pointing at a new
 // folder of its own, which main removes when the command ends (or a signal
@@ -105,7 +118,7 @@ const privateTmpEnv = "TALKWISE_PRIVATE_TMPDIR"
 // private folder. Not for tests: they call run repeatedly against one
 // long-lived kernel. On any error the command runs in the shared $TMPDIR.
 func withPrivateTempDir() {
-	if os.Getenv(privateTmpEnv) != "" {
+	if ownPrivateTempDir() != "" {
 		return
 	}
 	exe, err := os.Executable()
@@ -121,14 +134,14 @@ func withPrivateTempDir() {
 		return
 	}
 	jsii.Close()
-	// Go keeps the first of duplicate variables: drop the inherited TMPDIR.
+	// Go keeps the first of duplicate variables: drop the inherited ones.
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TMPDIR=") {
+		if !strings.HasPrefix(kv, "TMPDIR=") && !strings.HasPrefix(kv, privateTmpEnv+"=") {
 			env = append(env, kv)
 		}
 	}
-	env = append(env, "TMPDIR="+dir, privateTmpEnv+"="+dir)
+	env = append(env, "TMPDIR="+dir, fmt.Sprintf("%s=%d:%s", privateTmpEnv, os.Getpid(), dir))
 	err = syscall.Exec(exe, os.Args, env) // the same process id: the folder's name stays true
 	os.RemoveAll(dir)
 	fmt.Fprintf(os.Stderr, "warning: running without a private temporary folder: %v\n", err)
@@ -138,7 +151,7 @@ func withPrivateTempDir() {
 // folder (withPrivateTempDir), registered for removal on a signal too; it
 // does nothing when there is none.
 func privateTempDir() (restore func(), err error) {
-	dir := os.Getenv(privateTmpEnv)
+	dir := ownPrivateTempDir()
 	if dir == "" || privateTMP {
 		return func() {}, nil
 	}

@@ -71,6 +71,10 @@ func Critical(fn func() error) error {
 func HandleSignals() (stop func()) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
+	// A closed pipe on stdout (`go run . list | head -1`) would otherwise
+	// kill the process before it cleans up; handled, writes fail instead.
+	pipe := make(chan os.Signal, 1)
+	signal.Notify(pipe, syscall.SIGPIPE)
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -87,6 +91,7 @@ func HandleSignals() (stop func()) {
 	}()
 	return func() {
 		signal.Stop(ch)
+		signal.Stop(pipe)
 		close(done)
 	}
 }
