@@ -84,7 +84,7 @@ help:
 # .tools/, so a no-op costs milliseconds instead of the Go build and the jsii
 # start-up.
 SYNTH_CHECK := $(TOOLS_DIR)/synthcheck
-$(SYNTH_CHECK): $(wildcard internal/fingerprint/*.go internal/fingerprint/synthcheck/*.go internal/tfjson/*.go) go.mod
+$(SYNTH_CHECK): $(wildcard internal/fingerprint/*.go internal/fingerprint/synthcheck/*.go internal/tfjson/*.go internal/cleanup/*.go) go.mod
 	@$(GO) build -o $@ ./internal/fingerprint/synthcheck
 
 # cdktf 0.21.0, the final release, calls util.isArray, which Node 22 reports
@@ -200,10 +200,20 @@ destroy: synth
 	@$(TF_INIT)
 	$(TF) destroy -input=false
 
+# `aws logs tail` exists only in AWS CLI v2 (v1 answers "Invalid choice").
+# One tail per log group runs in the background; the first that fails stops
+# the others and fails the target with its exit status (`wait -n`; a bare
+# `wait` would report success whatever the tails did).
 logs: synth
-	@groups="$$(CDKTF_OUTDIR=$(OUTDIR) $(APP) loggroups $(STACK))" || exit 1; \
+	@version="$$($(AWS) --version 2>&1)" || { echo "make logs needs the AWS CLI v2 ('$(AWS)' did not run: $$version); see https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"; exit 1; }; \
+	case "$$version" in aws-cli/2.*) ;; *) echo "make logs needs the AWS CLI v2 for 'aws logs tail'; found: $${version%% *}; install v2: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"; exit 1;; esac; \
+	groups="$$(CDKTF_OUTDIR=$(OUTDIR) $(APP) loggroups $(STACK))" || exit 1; \
 	test -n "$$groups" || { echo "$(STACK) has no log groups"; exit 1; }; \
-	for g in $$groups; do echo "tailing $$g"; $(AWS) logs tail "$$g" --follow --region $(REGION) & done; wait
+	pids=""; for g in $$groups; do echo "tailing $$g"; $(AWS) logs tail "$$g" --follow --region $(REGION) & pids="$$pids $$!"; done; \
+	for p in $$pids; do \
+	  wait -n; rc=$$?; \
+	  if [ $$rc -ne 0 ]; then kill $$pids 2>/dev/null; echo "make logs: aws logs tail failed (exit $$rc); see its message above"; exit $$rc; fi; \
+	done
 
 # --- Cost estimate and picture -----------------------------------------------
 # make cost e=<env> [p=<project>] [COST_FLAGS="-nat-gb 100 -lambda-duration 3s"]:

@@ -68,7 +68,7 @@ func TestBadInputBroadly(t *testing.T) {
 			[]string{sched + ":5: environments", "lists"}},
 		{"wrong type: schedules is a mapping", "schedules:\n  job: {lambda_name: project-x-task}\n",
 			[]string{sched + ":2", "schedules"}},
-		{"unknown top-level key", "schedule:\n  - name: job\n", []string{sched + ":1", `unknown field "schedule"`}},
+		{"unknown top-level key", "schedule:\n  - name: job\n", []string{sched + ":1", `unknown top-level key "schedule"`, "did you mean `schedules`?"}},
 		{"unknown key in retry", entry + "    schedule_type: hourly\n    retry: {attempts: 3}\n",
 			[]string{sched + ":5", `unknown field "attempts"`}},
 		{"empty name", "schedules:\n  - name: \"\"\n    lambda_name: project-x-task\n    schedule_type: hourly\n",

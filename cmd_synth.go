@@ -5,11 +5,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
-	"testing"
+	"syscall"
+
+	"github.com/aws/jsii-runtime-go"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/lambda"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/internal/cleanup"
 	"github.com/fractallabsdev/talkwise-infra/internal/fingerprint"
 	"github.com/fractallabsdev/talkwise-infra/internal/synth"
 	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
@@ -27,29 +32,22 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if !testing.Testing() {
-				cleanup, err := privateTempDir()
-				if err != nil {
-					return err
-				}
-				defer cleanup()
-			}
 			inputs, err := fingerprint.Inputs(root, tfjson.DefaultOutdir(), args)
 			if err != nil {
 				return err
 			}
-			buildDir, err := os.MkdirTemp("", "talkwise-build-")
+			buildDir, err := cleanup.TempDir("", "talkwise-build-")
 			if err != nil {
-				return err
+				return fmt.Errorf("%w\nnothing was written; the previous cdktf.out is unchanged", err)
 			}
-			defer os.RemoveAll(buildDir)
+			defer cleanup.Remove(buildDir)
 			// Bundle the handlers while the jsii runtime starts and loads the
 			// AWS provider, seconds in which this process would only wait; the
 			// projects then find their bundles in lambda.Build's cache.
 			var bundling sync.WaitGroup
 			bundling.Go(func() { prebundle(root, buildDir) })
 			defer bundling.Wait()
-			names, err := synth.Synth(projects.All(), synth.Options{
+			names, err := synth.Synth(allProjects(), synth.Options{
 				Root: root, BuildDir: buildDir, Only: args, BeforeSwap: inputs.Seal,
 			})
 			if err != nil {
@@ -86,33 +84,83 @@ func init() {
 	})
 }
 
-// privateTempDir points $TMPDIR at a new folder until cleanup removes it.
-// The jsii runtime unpacks itself into a new folder under $TMPDIR at every
-// start and removes it only in jsii.Close, whose shutdown races in
-// jsii-runtime-go v1.112 (it prints "Runtime process exited abnormally"), so
-// every synth would leave 2.3 MB in /tmp. It must be set before the first
-// jsii call, and it is safe only when the process ends after this synth (the
-// kernel keeps working files there): the command line, not tests, which call
-// run repeatedly against one long-lived kernel.
-func privateTempDir() (cleanup func(), err error) {
-	dir, err := os.MkdirTemp("", "talkwise-synth-")
-	if err != nil {
-		return nil, err
+// allProjects is what the synth command synthesizes; the hostile-input
+// tests give it other projects' settings.
+var allProjects = projects.All
+
+// privateTmpEnv holds "<pid>:<folder>", the private temporary folder a
+// command line runs with and the process that owns it (see
+// withPrivateTempDir). A child process (make bench runs the app) inherits it
+// but does not own it: it makes its own rather than remove its parent's.
+const privateTmpEnv = "TALKWISE_PRIVATE_TMPDIR"
+
+// ownPrivateTempDir returns the private temporary folder this process owns,
+// or "".
+func ownPrivateTempDir() string {
+	pid, dir, ok := strings.Cut(os.Getenv(privateTmpEnv), ":")
+	if !ok || pid != strconv.Itoa(os.Getpid()) {
+		return ""
 	}
-	old, had := os.LookupEnv("TMPDIR")
-	if err := os.Setenv("TMPDIR", dir); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	return func() {
-		if had {
-			os.Setenv("TMPDIR", old)
-		} else {
-			os.Unsetenv("TMPDIR")
-		}
-		os.RemoveAll(dir)
-	}, nil
+	return dir
 }
+
+// withPrivateTempDir re-executes the program with $TMPDIR pointing at a new
+// folder of its own, which main removes when the command ends (or a signal
+// stops it; the kernel's files are there too: ~35 MB after a synth).
+//
+// It must happen before any package initializer runs: the jsii runtime
+// unpacks itself into $TMPDIR when the cdktf and constructs packages
+// register their classes (package init, before main), and removes that
+// folder only in jsii.Close, whose shutdown races in jsii-runtime-go v1.112
+// once the kernel runs. So every run would leave 2.3 MB behind. Here the
+// kernel has not started, so jsii.Close is safe and removes what this
+// process's initializers unpacked; the re-executed process unpacks into the
+// private folder. Not for tests: they call run repeatedly against one
+// long-lived kernel. On any error the command runs in the shared $TMPDIR.
+func withPrivateTempDir() {
+	if ownPrivateTempDir() != "" {
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	// Folders of earlier runs killed before they could clean up (SIGKILL).
+	for _, prefix := range []string{"talkwise-synth-", "talkwise-build-"} {
+		_ = cleanup.Sweep("", prefix, nil)
+	}
+	dir, err := os.MkdirTemp("", fmt.Sprintf("talkwise-synth-%d-", os.Getpid()))
+	if err != nil {
+		return
+	}
+	jsii.Close()
+	// Go keeps the first of duplicate variables: drop the inherited ones.
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TMPDIR=") && !strings.HasPrefix(kv, privateTmpEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "TMPDIR="+dir, fmt.Sprintf("%s=%d:%s", privateTmpEnv, os.Getpid(), dir))
+	err = syscall.Exec(exe, os.Args, env) // the same process id: the folder's name stays true
+	os.RemoveAll(dir)
+	fmt.Fprintf(os.Stderr, "warning: running without a private temporary folder: %v\n", err)
+}
+
+// privateTempDir returns the function that removes the private temporary
+// folder (withPrivateTempDir), registered for removal on a signal too; it
+// does nothing when there is none.
+func privateTempDir() (restore func(), err error) {
+	dir := ownPrivateTempDir()
+	if dir == "" || privateTMP {
+		return func() {}, nil
+	}
+	privateTMP = true
+	cleanup.Register(dir, func() { os.RemoveAll(dir) })
+	return func() { privateTMP = false; cleanup.Remove(dir) }, nil
+}
+
+var privateTMP bool
 
 // prebundle builds every handler under lambdas/ into buildDir. Errors are
 // left for the projects to report, with their context, when they build the

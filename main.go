@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"sort"
+
+	"github.com/fractallabsdev/talkwise-infra/internal/cleanup"
 )
 
 // command is one subcommand. Each lives in its own cmd_*.go file and
@@ -27,7 +29,19 @@ func register(name string, c command) {
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	withPrivateTempDir()
+	// SIGINT and SIGTERM remove this run's temporary and staging folders
+	// (internal/cleanup); the output swap finishes first if it has begun.
+	stop := cleanup.HandleSignals()
+	restore, err := privateTempDir()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "error: creating a temporary folder: %v\n", err)
+		os.Exit(1)
+	}
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	restore()
+	stop()
+	os.Exit(code)
 }
 
 func run(args []string, stdout, stderr io.Writer) (code int) {

@@ -59,7 +59,7 @@ func TestSynthRefusesBadInputAndKeepsPreviousOutput(t *testing.T) {
 		expect []string
 	}{
 		{"unknown key", sched, "schedules:\n  - name: a\n    lambda_name: message-hub-dispatch\n    schedule_type: hourly\n    cron_expr: x\n",
-			[]string{sched + ":5:", `unknown field "cron_expr"`, "allowed keys are"}},
+			[]string{sched + ":5:", `unknown field "cron_expr"`, "allowed keys here are"}},
 		{"unknown schedule_type", sched, "schedules:\n  - name: a\n    lambda_name: message-hub-dispatch\n    schedule_type: every_minute\n",
 			[]string{sched + ":4: schedules[0].schedule_type", "use one of"}},
 		{"bad cron", sched, "schedules:\n  - name: a\n    lambda_name: message-hub-dispatch\n    cron: \"0 9 * * 1 *\"\n",

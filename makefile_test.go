@@ -18,6 +18,15 @@ func standIns(t *testing.T) (binDir, logFile string) {
 	logFile = filepath.Join(t.TempDir(), "calls.log")
 	for _, tool := range []string{"terraform", "aws"} {
 		script := "#!/bin/sh\necho \"" + tool + " $*\" >> \"$CALLS_LOG\"\n"
+		if tool == "aws" {
+			// The CLI's version (AWS_STANDIN_VERSION, default a v2) is not
+			// recorded; AWS_STANDIN_FAIL names a log group whose tail fails
+			// as the real CLI does for a group that does not exist.
+			script = "#!/bin/sh\n" +
+				"if [ \"$1\" = --version ]; then echo \"${AWS_STANDIN_VERSION:-aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64}\"; exit 0; fi\n" +
+				"echo \"aws $*\" >> \"$CALLS_LOG\"\n" +
+				"if [ -n \"$AWS_STANDIN_FAIL\" ] && [ \"$3\" = \"$AWS_STANDIN_FAIL\" ]; then echo 'An error occurred (ResourceNotFoundException) when calling the FilterLogEvents operation: The specified log group does not exist.' >&2; exit 254; fi\n"
+		}
 		if err := os.WriteFile(filepath.Join(binDir, tool), []byte(script), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -48,11 +57,17 @@ type makeRun struct {
 
 func runMake(t *testing.T, dir string, outdir string, args ...string) makeRun {
 	t.Helper()
+	return runMakeEnv(t, dir, outdir, nil, args...)
+}
+
+// runMakeEnv is runMake with extra environment variables for the stand-ins.
+func runMakeEnv(t *testing.T, dir string, outdir string, env []string, args ...string) makeRun {
+	t.Helper()
 	bin, log := standIns(t)
 	// SYNTH=true: the synth step is tested elsewhere; here only the command lines matter.
 	cmd := exec.Command("make", append([]string{"--no-print-directory", "SYNTH=true", "OUTDIR=" + outdir}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "CALLS_LOG="+log)
+	cmd.Env = append(append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "CALLS_LOG="+log), env...)
 	out, err := cmd.CombinedOutput()
 	raw, _ := os.ReadFile(log)
 	var calls []string
@@ -138,6 +153,10 @@ func TestMakefileRefusesBadArguments(t *testing.T) {
 		{root, []string{"deploy", "e=dev"}, "p=<project> is required"},
 		{root, []string{"destroy", "p=nope", "e=dev"}, "unknown project 'nope': use one of"},
 		{filepath.Join(root, "projects", "project-x"), []string{"deploy"}, "e=<environment> is required"},
+		// A project folder acts on its own project only; another p= is refused, not overridden.
+		{filepath.Join(root, "projects", "practice-interviews"), []string{"deploy", "p=ruk-scheduler", "e=dev"},
+			"this is practice-interviews's folder and its Makefile always acts on practice-interviews, not p=ruk-scheduler"},
+		{filepath.Join(root, "projects", "agent-factory"), []string{"plan", "p=platform"}, "not p=platform"},
 	}
 	for _, c := range cases {
 		r := runMake(t, c.dir, out, c.args...)
@@ -188,5 +207,24 @@ func TestMakeHelpListsEveryVerb(t *testing.T) {
 	bare, err := exec.Command("make", "--no-print-directory").CombinedOutput()
 	if err != nil || string(bare) != string(out) {
 		t.Errorf("make with no goal should print the help: %v\n%s", err, bare)
+	}
+}
+
+// make logs fails when a tail fails, and refuses AWS CLI v1, which has no
+// `logs tail`; the same p= in a project folder is accepted.
+func TestMakeLogsTellsTheTruth(t *testing.T) {
+	root, _ := os.Getwd()
+	out := fakeOutput(t, "ruk-scheduler-dev")
+	r := runMakeEnv(t, root, out, []string{"AWS_STANDIN_FAIL=/aws/lambda/ruk-scheduler-dev-b"}, "logs", "p=ruk-scheduler", "e=dev")
+	if r.err == nil || !strings.Contains(r.output, "aws logs tail failed (exit 254)") || !strings.Contains(r.output, "ResourceNotFoundException") {
+		t.Errorf("a failing tail: %v\n%s", r.err, r.output)
+	}
+	r = runMakeEnv(t, root, out, []string{"AWS_STANDIN_VERSION=aws-cli/1.18.69 Python/2.7.18 Linux/4.14 botocore/1.16.19"}, "logs", "p=ruk-scheduler", "e=dev")
+	if r.err == nil || !strings.Contains(r.output, "make logs needs the AWS CLI v2") || !strings.Contains(r.output, "found: aws-cli/1.18.69") || len(r.calls) > 0 {
+		t.Errorf("AWS CLI v1: %v, ran %v\n%s", r.err, r.calls, r.output)
+	}
+	r = runMake(t, filepath.Join(root, "projects", "ruk-scheduler"), out, "logs", "p=ruk-scheduler", "e=dev")
+	if r.err != nil || len(r.calls) != 2 {
+		t.Errorf("make logs p=<its own project> in the project folder: %v, ran %v\n%s", r.err, r.calls, r.output)
 	}
 }

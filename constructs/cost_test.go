@@ -47,6 +47,7 @@ func TestNoNATUsesEndpointsThatCostMoreThanOneNAT(t *testing.T) {
 	}
 	t.Logf("one task, NAT none (endpoints): $%.2f; one NAT gateway: $%.2f", noNAT, oneNAT)
 }
+
 // costOf estimates one stack at the repository's price list.
 func costOf(t *testing.T, name string, doc map[string]any, a cost.Assumptions) cost.StackEstimate {
 	t.Helper()

@@ -199,6 +199,8 @@ func TestStateKeysCanBeOverridden(t *testing.T) {
 	s, err := synthtest.SynthProjects(t, []stack.Project{{
 		Name:      "legacy",
 		StateKeys: map[core.Environment]string{core.Dev: "projects/legacy/terraform-dev.tfstate"},
+		// Outside "legacy/": adopting the HCL key needs a pin.
+		StateKeyPins: map[string]string{"projects/legacy/terraform-dev.tfstate": "the HCL project's key, adopted in place"},
 		Prepare: func(s *stack.Stack) (func() error, error) {
 			return func() error { return nil }, nil
 		},

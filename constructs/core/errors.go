@@ -55,3 +55,31 @@ func InFile(err error, file string) error {
 	}
 	return err
 }
+
+// Leaves flattens errors joined with Join (or errors.Join) into the single
+// errors they hold, in order, so each can be placed, counted or printed once.
+func Leaves(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, Leaves(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// InFileAll is InFile for every error joined in err.
+func InFileAll(err error, file string) error {
+	leaves := Leaves(err)
+	if len(leaves) == 1 {
+		return InFile(err, file)
+	}
+	for i, e := range leaves {
+		leaves[i] = InFile(e, file)
+	}
+	return Join(leaves...)
+}

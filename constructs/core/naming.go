@@ -5,7 +5,11 @@ import (
 	"regexp"
 )
 
-// AWS length limits for the names this platform creates.
+// AWS length limits for the names this platform creates, from each
+// service's API reference: Lambda CreateFunction FunctionName (64), IAM
+// CreateRole RoleName (64), Scheduler CreateSchedule Name (64), Elastic Load
+// Balancing CreateLoadBalancer and CreateTargetGroup Name (32), CloudWatch
+// Logs CreateLogGroup logGroupName (512), SQS CreateQueue QueueName (80).
 const (
 	MaxLambdaFunctionName = 64
 	MaxIAMRoleName        = 64

@@ -21,7 +21,8 @@ import (
 // Runtime is the only runtime this platform deploys (the spec's Node.js 22.x).
 const Runtime = "nodejs22.x"
 
-// Limits AWS and the spec set.
+// Limits AWS and the spec set (Lambda API reference, CreateFunction:
+// MemorySize 128-10240, Timeout up to 900).
 const (
 	DefaultMemoryMB       = 128
 	MinMemoryMB           = 128
@@ -99,15 +100,65 @@ func (p *FunctionProps) Validate(n core.Names) error {
 		}
 		seen[prm.Key] = true
 	}
-	for k := range p.Environment {
-		if reservedEnv[k] {
-			errs = append(errs, core.Errorf(field+".Environment."+k, "remove it; the construct sets it", "%s is reserved", k))
-		}
-	}
+	errs = append(errs, p.validateEnvironment(field, n))
+	errs = append(errs, core.CheckDescription(field+".Description", "Lambda function", p.Description, core.MaxLambdaDescription))
 	if p.Code == nil {
 		errs = append(errs, core.Errorf(field+".Code", "build the handler with lambda.Build", "no code"))
 	}
 	return core.Join(errs...)
+}
+
+// validateEnvironment checks the variables against Lambda's rules and
+// refuses any variable that would silently replace another: one the
+// construct sets, or one injected from an SSM parameter.
+func (p *FunctionProps) validateEnvironment(field string, n core.Names) error {
+	errs := []error{core.ValidateLambdaEnvironmentKeys(field+".Environment", p.Environment)}
+	known := map[string]string{}
+	for k := range reservedEnv {
+		known[k] = "set by the construct"
+	}
+	for i, prm := range p.Parameters {
+		v := prm.EnvVar()
+		if by, taken := known[v]; taken {
+			errs = append(errs, core.Errorf(fmt.Sprintf("%s.Parameters[%d]", field, i), "rename the parameter's key",
+				"parameter %q is injected as %s, which is already %s", prm.Key, v, by))
+			continue
+		}
+		known[v] = fmt.Sprintf("injected from SSM parameter %q", prm.Key)
+	}
+	for _, k := range core.SortedKeys(p.Environment) {
+		if reservedEnv[k] {
+			errs = append(errs, core.Errorf(field+".Environment."+k, "remove it; the construct sets it", "%s is reserved", k))
+		} else if by, taken := known[k]; taken {
+			errs = append(errs, core.Errorf(field+".Environment."+k, "remove it from Environment (the parameter delivers it), or rename one of the two",
+				"%s would silently replace the variable %s", k, by))
+		}
+	}
+	errs = append(errs, core.CheckLambdaEnvironmentSize(field+".Environment", p.knownEnvironment(n)))
+	return core.Join(errs...)
+}
+
+// knownEnvironment is the function's environment in the stack named n as
+// far as synthesis knows it: String parameters are resolved at deploy time
+// and count as "".
+func (p *FunctionProps) knownEnvironment(n core.Names) map[string]string {
+	env := map[string]string{
+		"PROJECT_NAME":  n.Project,
+		"ENVIRONMENT":   string(n.Environment),
+		"FUNCTION_NAME": p.FunctionName(n),
+		// The zip ships a source map; this makes stack traces point at TypeScript.
+		"NODE_OPTIONS": "--enable-source-maps",
+	}
+	for _, prm := range p.Parameters {
+		env[prm.EnvVar()] = ""
+		if prm.Kind == ssm.SecureString {
+			env[prm.EnvVar()] = ssm.Path(n, prm.Key)
+		}
+	}
+	for k, v := range p.Environment {
+		env[k] = v
+	}
+	return env
 }
 
 // FunctionName is the deployed name in the stack named n, "<project>-<env>-<name>".
@@ -145,18 +196,13 @@ func NewFunction(scope constructs.Construct, id string, props *FunctionProps) *F
 	logGroup.GrantWrite(role, "WriteOwnLogs")
 	ssm.GrantReadAll(role, platform, n)
 
-	env := map[string]*string{
-		"PROJECT_NAME":  jsii.String(n.Project),
-		"ENVIRONMENT":   jsii.String(string(n.Environment)),
-		"FUNCTION_NAME": jsii.String(name),
-		// The zip ships a source map; this makes stack traces point at TypeScript.
-		"NODE_OPTIONS": jsii.String("--enable-source-maps"),
+	env := map[string]*string{}
+	for k, v := range props.knownEnvironment(n) {
+		env[k] = jsii.String(v)
 	}
+	// String parameters' values are read at deploy time.
 	for k, v := range ssm.EnvironmentFor(c, n, props.Parameters) {
 		env[k] = v
-	}
-	for k, v := range props.Environment {
-		env[k] = jsii.String(v)
 	}
 
 	asset := cdktf.NewTerraformAsset(c, jsii.String("Code"), &cdktf.TerraformAssetConfig{

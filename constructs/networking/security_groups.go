@@ -74,7 +74,7 @@ func newSecurityGroups(scope constructs.Construct, v *Vpc, n core.Names, service
 	service.tcpIn("FromAlb", "Container port from the load balancer only", servicePort, "", alb)
 	service.allOut("All outbound: image pulls, secrets, logs and the APIs the service calls")
 
-	alb.tcpOutTo("ToService", "Traffic and health checks to the tasks' container port only", servicePort, service)
+	alb.tcpOutTo("ToService", "Traffic and health checks to the container port of the tasks only", servicePort, service)
 	return alb, service
 }
 

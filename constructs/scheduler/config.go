@@ -11,7 +11,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -93,6 +92,9 @@ type LoadOptions struct {
 	Environment core.Environment
 	// Retry is the project's default retry policy.
 	Retry Retry
+	// NotSecrets lets input values and descriptions that look like
+	// credentials through, by input key or "description" (see core.NotSecrets).
+	NotSecrets core.NotSecrets
 }
 
 // Load reads, checks and resolves the schedules of one environment. Every
@@ -109,13 +111,21 @@ func Load(opts LoadOptions) ([]Schedule, error) {
 // Parse is Load on bytes already read.
 func Parse(opts LoadOptions, raw []byte) ([]Schedule, error) {
 	file := opts.Path
+	// Bounded first: a contributed file must not cost more than it is worth.
+	ast, err := core.ParseYAML(file, raw)
+	if err != nil {
+		var ce *core.ConfigError
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		return nil, yamlError(file, ast, err)
+	}
+	if err := checkTopLevelKeys(file, ast); err != nil {
+		return nil, err
+	}
 	var f File
 	if err := yaml.UnmarshalWithOptions(raw, &f, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
-		return nil, yamlError(file, err)
-	}
-	ast, err := parser.ParseBytes(raw, 0)
-	if err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, ast, err)
 	}
 	at := func(field string) int { return lineOf(ast, field) }
 	fail := func(field, problem, fix string) error {
@@ -177,6 +187,21 @@ func Parse(opts LoadOptions, raw []byte) ([]Schedule, error) {
 				errs = append(errs, fail(p+".input", err.Error(), "use a mapping of plain values"))
 			}
 			input = string(b)
+			if len(b) > core.MaxScheduleInputBytes {
+				errs = append(errs, fail(p+".input", fmt.Sprintf("is %d bytes as JSON; Lambda accepts at most %d for an asynchronous invocation, which is how Scheduler invokes", len(b), core.MaxScheduleInputBytes),
+					"pass a reference (an S3 key, a parameter name) instead of the data"))
+			}
+			errs = append(errs, inputCredentials(p+".input", s.Input, opts.NotSecrets, fail)...)
+		}
+		if s.Description != "" {
+			if err := core.CheckDescription("", "schedule", s.Description, core.MaxScheduleDescription); err != nil {
+				ce := err.(*core.ConfigError)
+				errs = append(errs, fail(p+".description", ce.Problem, ce.Fix))
+			}
+			if err := core.CheckNoCredential("", "description", s.Description, opts.NotSecrets, "remove it from the description"); err != nil {
+				ce := err.(*core.ConfigError)
+				errs = append(errs, fail(p+".description", ce.Problem, ce.Fix))
+			}
 		}
 		if !envs[opts.Environment] {
 			continue
@@ -266,7 +291,9 @@ func resolveRetry(def Retry, spec *RetrySpec) (Retry, error) {
 	return r, r.Validate()
 }
 
-// Validate checks the policy against EventBridge Scheduler's limits.
+// Validate checks the policy against EventBridge Scheduler's limits
+// (Scheduler API reference, RetryPolicy: MaximumRetryAttempts 0-185,
+// MaximumEventAgeInSeconds 60-86400; the provider's IntBetween agrees).
 func (r Retry) Validate() error {
 	if r.MaximumAttempts < 0 || r.MaximumAttempts > 185 {
 		return fmt.Errorf("maximum_attempts %d is outside 0-185", r.MaximumAttempts)
@@ -312,8 +339,103 @@ func friendlyType(goType string) string {
 	}
 }
 
-// yamlError turns a go-yaml error into a ConfigError at its line.
-func yamlError(file string, err error) error {
+// Keys allowed at each level of the file, for "unknown key" messages.
+var (
+	topLevelKeys = []string{"schedules"}
+	scheduleKeys = []string{"name", "lambda_name", "schedule_type", "cron", "rate", "timezone", "enabled", "environments", "input", "description", "retry"}
+	retryKeys    = []string{"maximum_attempts", "maximum_event_age_seconds"}
+)
+
+// checkTopLevelKeys refuses a key other than schedules at the top, where a
+// typo (shedule:) would otherwise be reported against the schedule's keys.
+func checkTopLevelKeys(file string, f *ast.File) error {
+	var errs []error
+	for _, doc := range f.Docs {
+		m, ok := doc.Body.(*ast.MappingNode)
+		var values []*ast.MappingValueNode
+		if ok {
+			values = m.Values
+		} else if mv, ok := doc.Body.(*ast.MappingValueNode); ok {
+			values = []*ast.MappingValueNode{mv}
+		}
+		for _, v := range values {
+			key := v.Key.GetToken()
+			if key == nil || key.Value == "schedules" {
+				continue
+			}
+			errs = append(errs, &core.ConfigError{File: file, Line: key.Position.Line,
+				Problem: fmt.Sprintf("unknown top-level key %q", key.Value),
+				Fix:     suggestKey(key.Value, topLevelKeys) + "the file has one top-level key, `schedules:`, a list of schedules"})
+		}
+	}
+	return core.Join(errs...)
+}
+
+// suggestKey returns "did you mean `k`? " for the allowed key nearest to got
+// (at most a third of its letters off), or "".
+func suggestKey(got string, allowed []string) string {
+	best, bestDist := "", len(got)/3+1
+	for _, k := range allowed {
+		if d := editDistance(strings.ToLower(got), k); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("did you mean `%s`? ", best)
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// inputCredentials reports every input value holding a recognised
+// credential, named by its key path.
+func inputCredentials(field string, input any, notSecrets core.NotSecrets, fail func(field, problem, fix string) error) []error {
+	var errs []error
+	var walk func(path, key string, v any)
+	walk = func(path, key string, v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for _, k := range core.SortedKeys(t) {
+				walk(path+"."+k, k, t[k])
+			}
+		case []any:
+			for i, e := range t {
+				walk(fmt.Sprintf("%s[%d]", path, i), key, e)
+			}
+		case string:
+			if err := core.CheckNoCredential("", key, t, notSecrets, "keep secrets out of schedules.yaml: put the value in an ssm.SecureString parameter and pass its name in the input"); err != nil {
+				ce := err.(*core.ConfigError)
+				errs = append(errs, fail(path, ce.Problem, ce.Fix))
+			}
+		}
+	}
+	walk(field, "", input)
+	return errs
+}
+
+// yamlError turns a go-yaml error into a ConfigError at its line. f, when
+// parsed, tells which mapping an unknown key sits in.
+func yamlError(file string, f *ast.File, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		ce := &core.ConfigError{File: file, Problem: ye.GetMessage()}
@@ -323,7 +445,15 @@ func yamlError(file string, err error) error {
 		msg := ye.GetMessage()
 		switch {
 		case strings.Contains(msg, "unknown field"):
-			ce.Fix = "allowed keys are name, lambda_name, schedule_type, cron, rate, timezone, enabled, environments, input, description, retry"
+			allowed := scheduleKeys
+			if tk := ye.GetToken(); tk != nil && strings.HasSuffix(parentKey(f, tk), ".retry") {
+				allowed = retryKeys
+			}
+			got := ""
+			if m := unknownFieldRe.FindStringSubmatch(msg); m != nil {
+				got = m[1]
+			}
+			ce.Fix = suggestKey(got, allowed) + "allowed keys here are " + strings.Join(allowed, ", ")
 		case strings.Contains(msg, "cannot unmarshal"):
 			if m := typeRe.FindStringSubmatch(msg); m != nil && ye.GetToken() != nil {
 				ce.Problem = fmt.Sprintf("%q is not a %s", ye.GetToken().Value, friendlyType(m[1]))
@@ -341,6 +471,51 @@ func yamlError(file string, err error) error {
 		return ce
 	}
 	return &core.ConfigError{File: file, Problem: err.Error(), Fix: "fix the YAML syntax"}
+}
+
+var unknownFieldRe = regexp.MustCompile(`unknown field "([^"]*)"`)
+
+// parentKey returns the path ($.schedules[0].retry) of the mapping whose key
+// is tk, or "" when f is nil or tk is not a key of f.
+func parentKey(f *ast.File, tk *token.Token) string {
+	if f == nil {
+		return ""
+	}
+	var found string
+	var walk func(path string, n ast.Node)
+	walk = func(path string, n ast.Node) {
+		if n == nil || found != "" {
+			return
+		}
+		switch t := n.(type) {
+		case *ast.MappingNode:
+			for _, v := range t.Values {
+				walk(path, v)
+			}
+		case *ast.MappingValueNode:
+			k := t.Key.GetToken()
+			if k == nil {
+				return
+			}
+			if k.Position.Offset == tk.Position.Offset {
+				found = path
+				return
+			}
+			walk(path+"."+k.Value, t.Value)
+		case *ast.SequenceNode:
+			for i, v := range t.Values {
+				walk(fmt.Sprintf("%s[%d]", path, i), v)
+			}
+		case *ast.AnchorNode:
+			walk(path, t.Value)
+		case *ast.TagNode:
+			walk(path, t.Value)
+		}
+	}
+	for _, doc := range f.Docs {
+		walk("$", doc.Body)
+	}
+	return found
 }
 
 // keyOf returns the mapping key a value token belongs to ("environments" for

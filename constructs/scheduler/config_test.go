@@ -178,6 +178,73 @@ schedules:
   - name: a
    lambda_name: job-a
 `, testFile, 0},
+		{"top-level typo", `
+shedule:
+  - name: a
+`, "unknown top-level key \"shedule\"; did you mean `schedules`?", 1},
+		{"typo of a schedule key", `
+schedules:
+  - name: a
+    lambda_name: job-a
+    schedule_typ: hourly
+`, "did you mean `schedule_type`?", 4},
+		{"typo of a retry key", `
+schedules:
+  - name: a
+    lambda_name: job-a
+    schedule_type: daily
+    retry: {maximum_attempt: 3}
+`, "did you mean `maximum_attempts`? allowed keys here are maximum_attempts, maximum_event_age_seconds", 5},
+		{"description over Scheduler's 512 characters", `
+schedules:
+  - name: a
+    lambda_name: job-a
+    schedule_type: daily
+    description: ` + strings.Repeat("d", 513) + `
+`, "schedules[0].description: schedule description is 513 characters; AWS allows at most 512", 5},
+		// The file is small; its aliases make the input large.
+		{"input over Lambda's 256 KB asynchronous payload", `
+schedules:
+  - name: a
+    lambda_name: job-a
+    schedule_type: daily
+    input: {a: &blob "` + strings.Repeat("b", 30_000) + `", b: *blob, c: *blob, d: *blob, e: *blob, f: *blob, g: *blob, h: *blob, i: *blob}
+`, "schedules[0].input: is 270064 bytes as JSON; Lambda accepts at most 262144", 5},
+		{"AWS access key id in the input", `
+schedules:
+  - name: a
+    lambda_name: job-a
+    schedule_type: daily
+    input: {job: sync, auth: {id: AKIAIOSFODNN7EXAMPLE}}
+`, "schedules[0].input.auth.id: holds what looks like an AWS access key id", 5},
+		{"API key in a list inside the input", `
+schedules:
+  - name: a
+    lambda_name: job-a
+    schedule_type: daily
+    input: {keys: [plain, sk_live_4eC39HqLyjWDarjtT1zdp7dc]}
+`, `schedules[0].input.keys[1]: holds what looks like a Stripe-style secret key`, 5},
+		{"private key in the description", `
+schedules:
+  - name: a
+    lambda_name: job-a
+    schedule_type: daily
+    description: "-----BEGIN PRIVATE KEY----- MIIEvQ"
+`, "schedules[0].description: holds what looks like a private key block", 5},
+		{"billion laughs", `
+a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+schedules:
+  - name: a
+    lambda_name: job-a
+    schedule_type: daily
+    input: {x: *g}
+`, "expands to more than 100000 values", 0},
 		{"empty environments", `
 schedules:
   - name: a
@@ -232,5 +299,23 @@ func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(LoadOptions{Root: t.TempDir(), Path: testFile, Functions: []string{"job-a"}, Environment: core.Dev, Retry: DefaultRetry})
 	if err == nil || !strings.Contains(err.Error(), testFile+": cannot read") || !strings.Contains(err.Error(), "create it") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// A value declared not secret in the project's settings passes, by its key.
+func TestParseLetsDeclaredNotSecretsThrough(t *testing.T) {
+	src := []byte(`schedules:
+  - name: a
+    lambda_name: job-a
+    schedule_type: daily
+    input: {sample_token: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkZW1vIn0.c2lnbmF0dXJl}
+`)
+	opts := LoadOptions{Path: testFile, Functions: []string{"job-a"}, Environment: core.Dev, Retry: DefaultRetry}
+	if _, err := Parse(opts, src); err == nil {
+		t.Fatal("a JWT in the input passed without an allowance")
+	}
+	opts.NotSecrets = core.NotSecrets{"sample_token": "the identity provider's documented sample, not a live token"}
+	if _, err := Parse(opts, src); err != nil {
+		t.Errorf("declared not secret, still refused: %v", err)
 	}
 }

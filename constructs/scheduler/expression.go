@@ -47,7 +47,8 @@ func NamedTypeList() string {
 var rateRe = regexp.MustCompile(`^(\d+) (minute|minutes|hour|hours|day|days)$`)
 
 // ValidateRate checks the body of rate(...): a positive whole number and a
-// unit, singular for 1 and plural otherwise, as EventBridge requires.
+// unit, singular for 1 and plural otherwise, as EventBridge requires
+// (EventBridge Scheduler User Guide, "Schedule types": rate-based schedules).
 func ValidateRate(body string) error {
 	m := rateRe.FindStringSubmatch(body)
 	if m == nil {
@@ -89,7 +90,8 @@ var cronFields = []cronField{
 
 // ValidateCron checks the body of cron(...) against EventBridge's six-field
 // syntax: minutes hours day-of-month month day-of-week year, where exactly one
-// of day-of-month and day-of-week is "?".
+// of day-of-month and day-of-week is "?" (EventBridge Scheduler User Guide,
+// "Schedule types": cron-based schedules, the field ranges in cronFields).
 func ValidateCron(body string) error {
 	parts := strings.Fields(body)
 	if len(parts) != 6 {

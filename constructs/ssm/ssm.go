@@ -52,6 +52,16 @@ func EnvVarName(key string) string {
 	return strings.ToUpper(strings.NewReplacer("-", "_", ".", "_", "/", "_").Replace(key))
 }
 
+// EnvVar is the environment variable that delivers the parameter to code:
+// its value for a String parameter (backend-url -> BACKEND_URL), its name for
+// a SecureString one (api-key -> API_KEY_PARAMETER).
+func (p Parameter) EnvVar() string {
+	if p.Kind == SecureString {
+		return EnvVarName(p.Key) + "_PARAMETER"
+	}
+	return EnvVarName(p.Key)
+}
+
 // ParameterARNPattern matches every parameter of the stack.
 func ParameterARNPattern(p core.Platform, n core.Names) string {
 	return fmt.Sprintf("arn:aws:ssm:%s:%s:parameter%s*", p.Region, p.AccountID, PathPrefix(n))
@@ -101,12 +111,12 @@ func EnvironmentFor(scope constructs.Construct, n core.Names, params []Parameter
 		path := Path(n, p.Key)
 		switch p.Kind {
 		case SecureString:
-			env[EnvVarName(p.Key)+"_PARAMETER"] = jsii.String(path)
+			env[p.EnvVar()] = jsii.String(path)
 		default:
 			d := dataawsssmparameter.NewDataAwsSsmParameter(scope, jsii.String("Param-"+p.Key), &dataawsssmparameter.DataAwsSsmParameterConfig{
 				Name: jsii.String(path),
 			})
-			env[EnvVarName(p.Key)] = d.InsecureValue()
+			env[p.EnvVar()] = d.InsecureValue()
 		}
 	}
 	return env

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"fmt"
+	"path"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 )
@@ -15,8 +16,21 @@ type Project struct {
 	Environments []core.Environment
 	// StateKeys overrides the S3 state key per environment, so a stack can
 	// point at the key its HCL project already uses. Defaults to
-	// "<project>/<env>/terraform.tfstate".
+	// "<project>/<env>/terraform.tfstate". A key must stay under
+	// "<project>/" unless StateKeyPins pins it; every stack's key is unique.
 	StateKeys map[core.Environment]string
+	// StateKeyPins allows a StateKeys entry outside "<project>/", keyed by
+	// the exact key, with the reason (e.g. the HCL project's key, adopted in
+	// place). Defaults to none.
+	StateKeyPins map[string]string
+	// NotSecrets lets values that look like credentials through the
+	// synth-time checks, by name, each with its reason (core.NotSecrets).
+	// Defaults to none.
+	NotSecrets core.NotSecrets
+	// SettingsFile is where the project's settings are written, relative
+	// to the repository root, for messages. Defaults to
+	// "projects/<name>/project.go" when that file exists.
+	SettingsFile string
 	// Prepare reads and validates the project's files for one environment
 	// (schedules, Lambda sources) before any resource is created, and returns
 	// the function that builds the stack. Keeping the two apart means a bad
@@ -48,7 +62,12 @@ func (p Project) StateKey(n core.Names) string {
 	return DefaultStateKey(n)
 }
 
-// Validate checks the project's own settings (not its files).
+// DefaultSettingsFile is where a project's settings live by convention.
+func DefaultSettingsFile(project string) string { return path.Join("projects", project, "project.go") }
+
+// Validate checks the project's own settings (not its files), once for all
+// its environments. Errors name the field; the synthesis driver places them
+// in SettingsFile.
 func (p Project) Validate() error {
 	if err := core.ValidateProjectName(p.Name); err != nil {
 		return err
@@ -57,15 +76,10 @@ func (p Project) Validate() error {
 		return fmt.Errorf("project %s: Prepare is nil", p.Name)
 	}
 	if p.AccountWide && (len(p.Environments) > 0 || len(p.StateKeys) > 0) {
-		return core.Errorf(fmt.Sprintf("project %s: AccountWide", p.Name), "leave Environments and StateKeys empty: an account-wide stack exists once", "an account-wide stack has no environments")
+		return core.Errorf("AccountWide", "leave Environments and StateKeys empty: an account-wide stack exists once", "an account-wide stack has no environments")
 	}
 	if p.LocalState && !p.AccountWide {
-		return core.Errorf(fmt.Sprintf("project %s: LocalState", p.Name), "keep per-environment state in the S3 bucket", "LocalState is only for account-wide stacks")
+		return core.Errorf("LocalState", "keep per-environment state in the S3 bucket", "LocalState is only for account-wide stacks")
 	}
-	for env := range p.StateKeys {
-		if _, err := core.ParseEnvironment(string(env)); err != nil {
-			return core.Errorf(fmt.Sprintf("project %s: StateKeys", p.Name), "use "+core.EnvironmentList(), "%v", err)
-		}
-	}
-	return nil
+	return core.Join(p.validateStateKeys(), p.NotSecrets.Validate("NotSecrets"))
 }

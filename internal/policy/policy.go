@@ -7,6 +7,7 @@
 package policy
 
 import (
+	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 
 	"encoding/json"
@@ -21,6 +22,15 @@ import (
 type Stack struct {
 	Name string
 	Doc  map[string]any
+	// NotSecrets are the names whose values its project declared not
+	// secret (core.NotSecrets); the secret-value rule lets them through.
+	NotSecrets core.NotSecrets
+}
+
+// Options carry what the JSON cannot say.
+type Options struct {
+	// NotSecrets maps a stack name to its project's NotSecrets.
+	NotSecrets map[string]map[string]string
 }
 
 // Violation is one broken rule.
@@ -64,6 +74,7 @@ const (
 	RuleNameLength          = "name-length"
 	RuleNameUnique          = "name-unique"
 	RuleGitHubOIDCTrust     = "github-oidc-trust"
+	RuleAWSLimit            = "aws-limit"
 )
 
 // stackRules run on each stack alone; appRules see every stack at once.
@@ -72,7 +83,9 @@ var stackRules = []func(*Stack) []Violation{
 	checkIngress,
 	checkLogs,
 	checkSecrets,
+	checkSecretValues,
 	checkNameLengths,
+	checkLimits,
 	checkGitHubOIDC,
 }
 
@@ -105,7 +118,10 @@ func Check(stacks []*Stack) error {
 }
 
 // CheckDir reads the named stacks from a cdktf output folder and checks them.
-func CheckDir(outdir string, names []string) error {
+func CheckDir(outdir string, names []string) error { return CheckDirWith(outdir, names, Options{}) }
+
+// CheckDirWith is CheckDir with what the JSON cannot say.
+func CheckDirWith(outdir string, names []string, opts Options) error {
 	stacks := make([]*Stack, 0, len(names))
 	for _, name := range names {
 		file := filepath.Join(outdir, "stacks", name, "cdk.tf.json")
@@ -117,7 +133,7 @@ func CheckDir(outdir string, names []string) error {
 		if err := json.Unmarshal(raw, &doc); err != nil {
 			return fmt.Errorf("policy check: %s: %w", name, err)
 		}
-		stacks = append(stacks, &Stack{Name: name, Doc: doc})
+		stacks = append(stacks, &Stack{Name: name, Doc: doc, NotSecrets: opts.NotSecrets[name]})
 	}
 	return Check(stacks)
 }

@@ -50,7 +50,7 @@ func checkSecrets(s *Stack) []Violation {
 		}
 		for _, c := range containers {
 			for _, e := range objects(c["environment"]) {
-				if name := tfjson.Str(e, "name"); LooksSecret(name) {
+				if name := tfjson.Str(e, "name"); LooksSecret(name) && !s.NotSecrets.Allows(name) {
 					out = append(out, s.violation(td, RuleSecretValue,
 						"pass it in the container's secrets with valueFrom (a Secrets Manager secret or SSM parameter ARN), never as a plain environment value",
 						"container %q sets %s as a plain environment variable", tfjson.Str(c, "name"), name))
@@ -63,7 +63,7 @@ func checkSecrets(s *Stack) []Violation {
 		for _, env := range objects(fn.Fields["environment"]) {
 			vars, _ := env["variables"].(map[string]any)
 			for name := range vars {
-				if LooksSecret(name) {
+				if LooksSecret(name) && !s.NotSecrets.Allows(name) {
 					names = append(names, name)
 				}
 			}

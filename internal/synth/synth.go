@@ -9,11 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"syscall"
 
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/internal/cleanup"
 	"github.com/fractallabsdev/talkwise-infra/internal/migrate"
 	"github.com/fractallabsdev/talkwise-infra/internal/policy"
 )
@@ -81,19 +84,34 @@ func Synth(projects []stack.Project, opts Options) (stackNames []string, err err
 	}
 	parent := filepath.Dir(outdir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, describeFSError(err)
+	}
+	// Finish or undo what an interrupted run left, before anything else.
+	if err := locked(parent, func() error {
+		return errors.Join(recoverOutput(outdir), sweepStaging(outdir))
+	}); err != nil {
 		return nil, err
 	}
-	staging, err := os.MkdirTemp(parent, "."+filepath.Base(outdir)+".staging-")
+	staging, err := cleanup.TempDir(parent, stagingPrefix(outdir))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating a staging folder beside %s: %w", outdir, describeFSError(err))
 	}
-	defer os.RemoveAll(staging) // a no-op after a successful swap
-	if opts.BuildDir == "" {
-		buildDir, err := os.MkdirTemp("", "talkwise-build-")
-		if err != nil {
-			return nil, err
+	// On every path (a signal included) the staging folder goes, and the
+	// Terraform files carried into it go back first. After a successful
+	// swap it no longer exists.
+	cleanup.Register(staging, func() { _ = discard(staging, outdir) })
+	defer func() {
+		cleanup.Forget(staging)
+		if derr := discard(staging, outdir); derr != nil && err == nil {
+			err = derr
 		}
-		defer os.RemoveAll(buildDir)
+	}()
+	if opts.BuildDir == "" {
+		buildDir, err := cleanup.TempDir("", "talkwise-build-")
+		if err != nil {
+			return nil, describeFSError(err)
+		}
+		defer cleanup.Remove(buildDir)
 		opts.BuildDir = buildDir
 	}
 
@@ -102,18 +120,20 @@ func Synth(projects []stack.Project, opts Options) (stackNames []string, err err
 	if err != nil {
 		return nil, err
 	}
-	app.Synth()
+	if err := synthApp(app, staging); err != nil {
+		return nil, err
+	}
 	// Policy checks (internal/policy) read the resolved JSON in staging, so
 	// a violation fails the synth before the previous output is replaced.
-	if err := policy.CheckDir(staging, stackNames); err != nil {
+	if err := policy.CheckDirWith(staging, stackNames, policy.Options{NotSecrets: notSecretsByStack(projects)}); err != nil {
 		return nil, err
 	}
 	if opts.BeforeSwap != nil {
 		if err := opts.BeforeSwap(staging); err != nil {
-			return nil, err
+			return nil, describeFSError(err)
 		}
 	}
-	if err := swap(staging, outdir); err != nil {
+	if err := locked(parent, func() error { return swap(staging, outdir) }); err != nil {
 		return nil, err
 	}
 	return stackNames, nil
@@ -133,21 +153,29 @@ func Build(app cdktf.App, projects []stack.Project, opts Options) ([]string, err
 	for _, n := range opts.Only {
 		only[n] = true
 	}
+	projects = withSettingsFiles(projects, opts.Root)
 	var errs []error
+	// State keys are compared across every project, selected or not: a
+	// stack sharing an unselected stack's state is as dangerous.
+	if err := stack.CheckStateKeysUnique(projects); err != nil {
+		errs = append(errs, core.Leaves(err)...)
+	}
 	var planned []plannedStack
 	for _, p := range projects {
 		if err := p.Validate(); err != nil {
-			errs = append(errs, err)
+			errs = append(errs, placed(err, p.SettingsFile, "project "+p.Name)...)
 			continue
 		}
+		var failed perStack
 		for _, s := range newStacks(app, p, opts, only) {
 			ps, err := prepare(p, s, opts)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("stack %s: %w", s.Name(), err))
+				failed.add(s.Name(), core.InFileAll(err, p.SettingsFile))
 				continue
 			}
 			planned = append(planned, ps)
 		}
+		errs = append(errs, failed.errors()...)
 	}
 	var names []string
 	for _, ps := range planned {
@@ -209,11 +237,84 @@ func prepare(p stack.Project, s *stack.Stack, opts Options) (plannedStack, error
 	}
 	ps := plannedStack{stack: s, buildFn: build}
 	if !p.AccountWide && !opts.SkipMigrations {
+		// The mapping is YAML a pull request may change: bound it before
+		// migrate's reader expands it.
+		file := migrate.File(s.Names.Project, s.Names.Environment)
+		if raw, err := os.ReadFile(filepath.Join(opts.Root, file)); err == nil {
+			if _, err := core.ParseYAML(file, raw); err != nil {
+				var ce *core.ConfigError
+				if errors.As(err, &ce) {
+					return plannedStack{}, err
+				}
+			}
+		}
 		if ps.mapping, err = migrate.Load(opts.Root, s.Names); err != nil {
 			return plannedStack{}, err
 		}
 	}
 	return ps, nil
+}
+
+// withSettingsFiles fills each project's SettingsFile with the conventional
+// projects/<name>/project.go when it exists under root, so settings errors
+// name the file.
+func withSettingsFiles(projects []stack.Project, root string) []stack.Project {
+	out := make([]stack.Project, len(projects))
+	for i, p := range projects {
+		if p.SettingsFile == "" {
+			f := stack.DefaultSettingsFile(p.Name)
+			if _, err := os.Stat(filepath.Join(root, f)); err == nil {
+				p.SettingsFile = f
+			}
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// placed puts err's single errors in file (when they name no file of their
+// own) and prefixes each with scope.
+func placed(err error, file, scope string) []error {
+	var out []error
+	for _, e := range core.Leaves(core.InFileAll(err, file)) {
+		out = append(out, fmt.Errorf("%s: %w", scope, e))
+	}
+	return out
+}
+
+// perStack collects one project's errors by stack, so an error every
+// environment shares (a settings mistake, a bad line in schedules.yaml) is
+// printed once, naming the stacks it affects.
+type perStack struct {
+	order  []string
+	stacks map[string][]string
+	errs   map[string]error
+}
+
+func (p *perStack) add(stackName string, err error) {
+	if p.stacks == nil {
+		p.stacks, p.errs = map[string][]string{}, map[string]error{}
+	}
+	for _, e := range core.Leaves(err) {
+		msg := e.Error()
+		if _, seen := p.errs[msg]; !seen {
+			p.order = append(p.order, msg)
+			p.errs[msg] = e
+		}
+		p.stacks[msg] = append(p.stacks[msg], stackName)
+	}
+}
+
+func (p *perStack) errors() []error {
+	var out []error
+	for _, msg := range p.order {
+		scope := "stack " + p.stacks[msg][0]
+		if len(p.stacks[msg]) > 1 {
+			scope = "stacks " + strings.Join(p.stacks[msg], ", ")
+		}
+		out = append(out, fmt.Errorf("%s: %w", scope, p.errs[msg]))
+	}
+	return out
 }
 
 // build creates the stack's resources, then puts the migration's moves and
@@ -253,34 +354,43 @@ func checkUniqueProjects(projects []stack.Project) error {
 	return nil
 }
 
-// swap replaces outdir with staging. The old output is moved aside first and
-// removed only after the new one is in place, so at every moment outdir is
-// either the complete old output or the complete new one.
-func swap(staging, outdir string) error {
-	old := outdir + ".old"
-	if err := os.RemoveAll(old); err != nil {
-		return err
-	}
-	if err := carryOverTerraformState(outdir, staging); err != nil {
-		return err
-	}
-	hadOld := true
-	if err := os.Rename(outdir, old); err != nil {
-		if !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("moving previous output aside: %w", err)
+// synthApp writes the stacks into staging. cdktf reports a failed write
+// (a full disk) as a panic without the folder it was writing.
+func synthApp(app cdktf.App, staging string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = describeFSError(fmt.Errorf("writing the synthesized stacks into %s: %v", staging, r))
 		}
-		hadOld = false
-	}
-	if err := os.Rename(staging, outdir); err != nil {
-		if hadOld {
-			_ = os.Rename(old, outdir)
-		}
-		return fmt.Errorf("moving new output into place: %w", err)
-	}
-	if hadOld {
-		return os.RemoveAll(old)
-	}
+	}()
+	app.Synth()
 	return nil
+}
+
+// locked runs fn holding an exclusive lock on dir (the output's parent), so
+// two synths into one folder never recover or swap at the same time. The
+// kernel drops the lock if the process dies.
+func locked(dir string, fn func() error) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("locking %s: %w", dir, err)
+	}
+	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return fn()
+}
+
+// notSecretsByStack maps each stack to its project's NotSecrets.
+func notSecretsByStack(projects []stack.Project) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, p := range projects {
+		for _, name := range stack.Names([]stack.Project{p}) {
+			out[name] = p.NotSecrets
+		}
+	}
+	return out
 }
 
 // runBuild turns a configuration error raised as a panic deep inside a
@@ -297,34 +407,4 @@ func runBuild(build func() error) (err error) {
 		}
 	}()
 	return build()
-}
-
-// terraformWorkFiles are what `terraform init` leaves in a stack folder. They
-// survive re-synthesis so a stack is not re-initialized after every edit.
-// The local state file of an account-wide stack with LocalState is kept too.
-var terraformWorkFiles = []string{".terraform", ".terraform.lock.hcl", stack.LocalStateFile, stack.LocalStateFile + ".backup"}
-
-// carryOverTerraformState moves terraform's working files of every stack that
-// still exists from the previous output into the new one.
-func carryOverTerraformState(outdir, staging string) error {
-	entries, err := os.ReadDir(filepath.Join(outdir, "stacks"))
-	if err != nil {
-		return nil // no previous output
-	}
-	for _, e := range entries {
-		dst := filepath.Join(staging, "stacks", e.Name())
-		if info, err := os.Stat(dst); err != nil || !info.IsDir() {
-			continue
-		}
-		for _, name := range terraformWorkFiles {
-			src := filepath.Join(outdir, "stacks", e.Name(), name)
-			if _, err := os.Lstat(src); err != nil {
-				continue
-			}
-			if err := os.Rename(src, filepath.Join(dst, name)); err != nil {
-				return fmt.Errorf("keeping %s: %w", src, err)
-			}
-		}
-	}
-	return nil
 }

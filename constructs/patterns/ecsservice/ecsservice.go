@@ -26,8 +26,10 @@ import (
 // Project returns the stack.Project of an ECS service project.
 func Project(name string, settings Settings) stack.Project {
 	return stack.Project{
-		Name:      name,
-		StateKeys: settings.StateKeys,
+		Name:         name,
+		StateKeys:    settings.StateKeys,
+		StateKeyPins: settings.StateKeyPins,
+		NotSecrets:   settings.NotSecrets,
 		Prepare: func(s *stack.Stack) (func() error, error) {
 			if err := settings.checkEnvironments(); err != nil {
 				return nil, err

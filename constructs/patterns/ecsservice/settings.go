@@ -35,6 +35,14 @@ type Settings struct {
 	Environments map[core.Environment]EnvironmentSettings
 	// StateKeys override the state key per environment (see stack.Project).
 	StateKeys map[core.Environment]string
+	// StateKeyPins allow StateKeys outside "<project>/", each with its
+	// reason (see stack.Project). Defaults to none.
+	StateKeyPins map[string]string
+	// NotSecrets lets Environment values that look like credentials
+	// through, by variable name, each with the reason it is not one.
+	// Defaults to none: a value in a recognised credential format fails the
+	// synth.
+	NotSecrets core.NotSecrets
 }
 
 // EnvironmentSettings are what differs between dev and production. Every
@@ -183,7 +191,8 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 	} else {
 		add(envField, r.GitHub.Validate("GitHub"))
 	}
-	add(envField, ecs.ValidateFargateSize(r.CPU, r.MemoryMB))
+	// CPU and MemoryMB are project-wide settings, not per environment.
+	add("", ecs.ValidateFargateSize(r.CPU, r.MemoryMB))
 	add(envField, r.Deployment.Validate("Deployment"))
 	add(envField, ecs.ValidateTasks("Tasks", r.Tasks))
 	add("", networking.ValidatePort("ContainerPort", r.ContainerPort))
@@ -198,6 +207,10 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 			errs = append(errs, core.Errorf(fmt.Sprintf("Secrets[%d]", i), "list each secret once", "duplicate secret %q", key))
 		}
 		seen[key] = true
+	}
+	for _, k := range core.SortedKeys(r.Environment) {
+		errs = append(errs, core.CheckNoCredential("Environment."+k, k, r.Environment[k], r.NotSecrets,
+			"list it in Secrets instead: the container gets it from Secrets Manager by valueFrom"))
 	}
 	if r.TerminationWaitMinutes < 0 || r.TerminationWaitMinutes > codedeploy.MaxTerminationWaitMinutes {
 		errs = append(errs, core.Errorf(envField+"TerminationWaitMinutes", fmt.Sprintf("use 0-%d minutes", codedeploy.MaxTerminationWaitMinutes),

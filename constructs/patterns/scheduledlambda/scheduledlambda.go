@@ -52,6 +52,14 @@ type Settings struct {
 	LogRetentionDays int
 	// StateKeys override the state key per environment (see stack.Project).
 	StateKeys map[core.Environment]string
+	// StateKeyPins allow StateKeys outside "<project>/", each with its
+	// reason (see stack.Project). Defaults to none.
+	StateKeyPins map[string]string
+	// NotSecrets lets values that look like credentials through (an
+	// environment variable, a schedules.yaml input key, or "description"),
+	// each with the reason it is not one. Defaults to none: a value in a
+	// recognised credential format fails the synth.
+	NotSecrets core.NotSecrets
 	// InfraRepository is the GitHub repository ("owner/name") whose
 	// infrastructure workflow applies the stack through the role
 	// <project>-<env>-github-actions and plans its pull requests through the
@@ -63,8 +71,10 @@ type Settings struct {
 // Project returns the stack.Project of a scheduled-Lambda project.
 func Project(name string, settings Settings) stack.Project {
 	return stack.Project{
-		Name:      name,
-		StateKeys: settings.StateKeys,
+		Name:         name,
+		StateKeys:    settings.StateKeys,
+		StateKeyPins: settings.StateKeyPins,
+		NotSecrets:   settings.NotSecrets,
 		Prepare: func(s *stack.Stack) (func() error, error) {
 			return prepare(s, settings)
 		},
@@ -113,18 +123,20 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 		if err := props.Validate(n); err != nil && code != nil {
 			errs = append(errs, err)
 		}
+		errs = append(errs, credentials(f, settings.NotSecrets))
 		fnProps = append(fnProps, props)
 	}
 	schedules, err := scheduler.Load(scheduler.LoadOptions{
 		Root: s.Root, Path: SchedulesFile(n.Project), Functions: names, Environment: n.Environment, Retry: retry,
+		NotSecrets: settings.NotSecrets,
 	})
 	if err != nil {
 		errs = append(errs, err)
 	} else if err := scheduler.ValidateNames(n, schedules); err != nil {
 		errs = append(errs, core.InFile(err, SchedulesFile(n.Project)))
 	}
-	if len(errs) > 0 {
-		return nil, core.Join(errs...)
+	if err := core.Join(errs...); err != nil {
+		return nil, err
 	}
 	return func() error {
 		targets := map[string]scheduler.Target{}
@@ -174,6 +186,20 @@ func GrantCI(s *stack.Stack, apply, plan iam.Grantable) {
 	logs.GrantPlan(plan, p, "/aws/lambda/"+n.Prefix()+"-")
 	scheduler.GrantPlan(plan, n, p)
 	ssm.GrantPlan(plan, p, n, "ReadParameters")
+}
+
+// credentials refuses a function's plain values that hold a recognised
+// credential: they would sit in the JSON, the plan, the state and the
+// function's configuration.
+func credentials(f Function, notSecrets core.NotSecrets) error {
+	field := "functions." + f.Name
+	var errs []error
+	for _, k := range core.SortedKeys(f.Environment) {
+		errs = append(errs, core.CheckNoCredential(field+".Environment."+k, k, f.Environment[k], notSecrets,
+			"declare it as an ssm.SecureString parameter: the function gets <NAME>_PARAMETER and reads the value at run time"))
+	}
+	errs = append(errs, core.CheckNoCredential(field+".Description", "description", f.Description, notSecrets, "remove it from the description"))
+	return core.Join(errs...)
 }
 
 // outputs exposes the deployed function names and ARNs, keyed by short name.

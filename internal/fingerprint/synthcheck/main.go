@@ -10,13 +10,21 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
+	"github.com/fractallabsdev/talkwise-infra/internal/cleanup"
 	"github.com/fractallabsdev/talkwise-infra/internal/fingerprint"
 	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 )
 
 func main() {
 	outdir := tfjson.DefaultOutdir()
+	// The next synth finishes or undoes an interrupted one and removes its
+	// leftovers, so their presence means a synth must run.
+	if left := leftovers(outdir); left != "" {
+		fmt.Printf("synthesizing: %s is left from an interrupted synthesis\n", left)
+		os.Exit(1)
+	}
 	reason, err := fingerprint.Check(".", outdir, os.Args[1:])
 	switch {
 	case err != nil:
@@ -27,4 +35,16 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("%s is up to date: no input changed since it was synthesized (make synth FORCE=1 re-synthesizes)\n", outdir)
+}
+
+// leftovers names what an interrupted synthesis left beside outdir
+// (internal/synth's swap), or "".
+func leftovers(outdir string) string {
+	if _, err := os.Stat(outdir + ".old"); err == nil {
+		return outdir + ".old"
+	}
+	if stale := cleanup.Stale(filepath.Dir(outdir), "."+filepath.Base(outdir)+".staging-"); len(stale) > 0 {
+		return stale[0]
+	}
+	return ""
 }

@@ -37,6 +37,10 @@ func fakeSynth(log string) error {
 	fmt.Fprintln(f, "synth")
 	f.Close()
 	outdir := tfjson.DefaultOutdir()
+	// What internal/synth's recovery does with an interrupted swap's leftover.
+	if err := os.RemoveAll(outdir + ".old"); err != nil {
+		return err
+	}
 	inputs, err := fingerprint.Inputs(".", outdir, nil)
 	if err != nil {
 		return err
@@ -84,8 +88,10 @@ func sandbox(t *testing.T) string {
 		synthtest.CopyFile(t, filepath.Join(real, f), filepath.Join(dir, f))
 	}
 	sources, _ := filepath.Glob(filepath.Join(real, "internal/fingerprint/*.go"))
-	tfjsonSources, _ := filepath.Glob(filepath.Join(real, "internal/tfjson/*.go"))
-	sources = append(sources, tfjsonSources...)
+	for _, pkg := range []string{"tfjson", "cleanup"} {
+		more, _ := filepath.Glob(filepath.Join(real, "internal", pkg, "*.go"))
+		sources = append(sources, more...)
+	}
 	sources = append(sources, filepath.Join(real, "internal/fingerprint/synthcheck/main.go"))
 	for _, s := range sources {
 		if strings.HasSuffix(s, "_test.go") {
@@ -160,8 +166,10 @@ func TestMakeSynthSkipsOnlyWhenNothingChanged(t *testing.T) {
 			"synthesizing: cdktf.out does not exist"},
 		{"output edited by hand", func() { writeFile(t, dir, "cdktf.out/stacks/demo-dev/cdk.tf.json", "{}") }, nil, 6,
 			"synthesizing: cdktf.out was modified since it was synthesized"},
-		{"forced", func() {}, []string{"FORCE=1"}, 7, ""},
-		{"terraform init in a stack", func() { writeFile(t, dir, "cdktf.out/stacks/demo-dev/.terraform.lock.hcl", "# lock\n") }, nil, 7,
+		{"an interrupted synth left cdktf.out.old", func() { writeFile(t, dir, "cdktf.out.old/stacks/demo-dev/cdk.tf.json", "{}") }, nil, 7,
+			"synthesizing: cdktf.out.old is left from an interrupted synthesis"},
+		{"forced", func() {}, []string{"FORCE=1"}, 8, ""},
+		{"terraform init in a stack", func() { writeFile(t, dir, "cdktf.out/stacks/demo-dev/.terraform.lock.hcl", "# lock\n") }, nil, 8,
 			"cdktf.out is up to date"},
 	}
 	for _, s := range steps {
