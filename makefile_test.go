@@ -125,6 +125,38 @@ func TestMakefileStackTargets(t *testing.T) {
 	})
 }
 
+// Every project folder (every projects/<p>/ with a project.go) has the
+// forwarding Makefile, and `make plan e=<env>` there runs the root
+// Makefile's plan for stack <p>-<env>: the HCL layout's habit works in all
+// of them, agent-factory included.
+func TestEveryProjectFolderForwardsToTheRootMakefile(t *testing.T) {
+	root, _ := os.Getwd()
+	projects, err := filepath.Glob(filepath.Join(root, "projects", "*", "project.go"))
+	if err != nil || len(projects) == 0 {
+		t.Fatalf("no projects/*/project.go (%v)", err)
+	}
+	for _, p := range projects {
+		dir := filepath.Dir(p)
+		name := filepath.Base(dir)
+		t.Run(name, func(t *testing.T) {
+			if _, err := os.Stat(filepath.Join(dir, "Makefile")); err != nil {
+				t.Fatalf("projects/%s has no Makefile: `cd projects/%s && make deploy e=dev` would fail", name, name)
+			}
+			for _, env := range []string{"dev", "production"} {
+				out := fakeOutput(t, name+"-"+env)
+				stackDir := out + "/stacks/" + name + "-" + env
+				r := runMake(t, dir, out, "plan", "e="+env)
+				want := []string{
+					"terraform -chdir=" + stackDir + " init -input=false",
+					"terraform -chdir=" + stackDir + " plan -input=false"}
+				if r.err != nil || strings.Join(r.calls, "\n") != strings.Join(want, "\n") {
+					t.Errorf("make plan e=%s in projects/%s ran %v (%v); want %v\n%s", env, name, r.calls, r.err, want, r.output)
+				}
+			}
+		})
+	}
+}
+
 func TestMakefileRefusesBadArguments(t *testing.T) {
 	root, _ := os.Getwd()
 	out := fakeOutput(t, "ruk-scheduler-dev")
