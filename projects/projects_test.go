@@ -94,7 +94,8 @@ func TestProjectFunctionsAndParameters(t *testing.T) {
 		stack, function, envVar, value string
 	}{
 		{"practice-interviews-dev", "practice-interviews-dev-pi-customerio-trial-ended-lambda", "BACKEND_URL", "/practice-interviews/dev/backend-url"},
-		{"practice-interviews-production", "practice-interviews-production-pi-customerio-trial-ended-lambda", "BACKEND_URL", "/practice-interviews/production/backend-url"},
+		// Production adopts the live function under the spec's name.
+		{"practice-interviews-production", "pi-customerio-trial-ended-lambda", "BACKEND_URL", "/practice-interviews/production/backend-url"},
 		{"ruk-scheduler-dev", "ruk-scheduler-dev-message-hub-dispatch", "MESSAGE_HUB_URL", "/ruk-scheduler/dev/message-hub-url"},
 		{"project-x-production", "project-x-production-project-x-task", "API_URL", "/project-x/production/api-url"},
 	}
@@ -210,4 +211,42 @@ func TestStateKeysCanBeOverridden(t *testing.T) {
 	dev.Expect(t, map[string]any{"terraform.backend.s3.key": "projects/legacy/terraform-dev.tfstate"})
 	prod := synthtest.Resource{Fields: s["legacy-production"].Doc}
 	prod.Expect(t, map[string]any{"terraform.backend.s3.key": "legacy/production/terraform.tfstate"})
+}
+
+// practice-interviews production adopts the live function under the spec's
+// name: the function, its log group and what it calls itself keep that
+// name; its role stays inside "<project>-<env>-*", and the CI roles may
+// manage exactly that function and its log group besides their prefix.
+func TestPracticeInterviewsProductionAdoptsTheSpecsFunction(t *testing.T) {
+	const name = "pi-customerio-trial-ended-lambda"
+	st := all(t)["practice-interviews-production"]
+	role := st.One(t, "aws_iam_role", synthtest.Where("name", "practice-interviews-production-"+name))
+	group := st.One(t, "aws_cloudwatch_log_group", synthtest.Where("name", "/aws/lambda/"+name))
+	st.One(t, "aws_lambda_function").Expect(t, map[string]any{
+		"function_name": name, "role": role.Ref("arn"), "depends_on": []string{group.Address},
+		"environment.variables.FUNCTION_NAME": name,
+	})
+	applyRole := st.One(t, "aws_iam_role", synthtest.Where("name", "practice-interviews-production-github-actions"))
+	planRole := st.One(t, "aws_iam_role", synthtest.Where("name", "practice-interviews-production-github-plan"))
+	for _, c := range []struct {
+		role            synthtest.Resource
+		functions, logs string
+	}{{applyRole, "Functions", "LogGroups"}, {planRole, "ReadFunctions", "ReadLogGroups"}} {
+		bySid := map[string]any{}
+		doc := st.One(t, "aws_iam_role_policy", synthtest.Where("role", c.role.Ref("name"))).JSON(t, "policy").(map[string]any)
+		for _, s := range doc["Statement"].([]any) {
+			bySid[s.(map[string]any)["Sid"].(string)] = s.(map[string]any)["Resource"]
+		}
+		synthtest.ExpectValue(t, c.functions, bySid[c.functions], []string{
+			"arn:aws:lambda:us-east-2:427479925030:function:practice-interviews-production-*",
+			"arn:aws:lambda:us-east-2:427479925030:function:" + name,
+		})
+		synthtest.ExpectValue(t, c.logs, bySid[c.logs], []string{
+			"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/practice-interviews-production-*",
+			"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/" + name,
+			"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/" + name + ":*",
+		})
+	}
+	// Dev keeps "<project>-<env>-<name>": the adopted name is production's.
+	all(t)["practice-interviews-dev"].One(t, "aws_lambda_function", synthtest.Where("function_name", "practice-interviews-dev-"+name))
 }

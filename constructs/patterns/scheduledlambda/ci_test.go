@@ -177,3 +177,31 @@ func TestPlanRoleReadsWhatTheApplyRoleReads(t *testing.T) {
 		}
 	}
 }
+
+// An adopted function's name is outside "<project>-<env>-*": the CI roles
+// get exactly it and its log group, nothing broader.
+func TestAdoptedFunctionsAreGrantedByExactName(t *testing.T) {
+	n := core.Names{Project: "pi", Environment: core.Production}
+	var a, p recorder
+	scheduledlambda.GrantCI(&stack.Stack{Names: n, Platform: core.Talkwise, StateKey: "k"}, &a, &p, "old-fn")
+	resources := func(statements []iam.Statement, sid string) []string {
+		for _, st := range statements {
+			if st.Sid == sid {
+				return st.Resources
+			}
+		}
+		return nil
+	}
+	fns := []string{"arn:aws:lambda:us-east-2:427479925030:function:pi-production-*", "arn:aws:lambda:us-east-2:427479925030:function:old-fn"}
+	groups := []string{"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/pi-production-*",
+		"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/old-fn", "arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/old-fn:*"}
+	for _, c := range []struct {
+		statements []iam.Statement
+		sid        string
+		want       []string
+	}{{a.statements, "Functions", fns}, {p.statements, "ReadFunctions", fns}, {a.statements, "LogGroups", groups}, {p.statements, "ReadLogGroups", groups}} {
+		if diff := cmp.Diff(c.want, resources(c.statements, c.sid)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.sid, diff)
+		}
+	}
+}

@@ -36,6 +36,13 @@ type Function struct {
 	Parameters []ssm.Parameter
 	// Environment adds plain variables. Defaults to none.
 	Environment map[string]string
+	// ExistingNames keeps the name of a function that already exists in an
+	// environment, so migrating it adopts the live function instead of
+	// replacing it with "<project>-<env>-<Name>" (docs/migrating-from-hcl.md).
+	// Defaults to none: every environment deploys "<project>-<env>-<Name>".
+	// One account holds dev and production, so a name can live in one
+	// environment only.
+	ExistingNames map[core.Environment]string
 }
 
 // Settings are the project's pattern-wide settings.
@@ -100,8 +107,13 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 		}
 		seen[f.Name] = true
 		names = append(names, f.Name)
+		for _, env := range sortedEnvs(f.ExistingNames) {
+			if _, err := core.ParseEnvironment(string(env)); err != nil {
+				errs = append(errs, core.Errorf("functions."+f.Name+".ExistingNames["+string(env)+"]", "use "+core.EnvironmentList(), "%v", err))
+			}
+		}
 		props := &lambda.FunctionProps{
-			Name: f.Name, Description: f.Description,
+			Name: f.Name, Description: f.Description, FunctionName: f.ExistingNames[n.Environment],
 			MemoryMB: f.MemoryMB, TimeoutSeconds: f.TimeoutSeconds, Parameters: f.Parameters,
 			Environment: f.Environment, LogRetentionDays: settings.LogRetentionDays,
 		}
@@ -139,7 +151,13 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 		ciProps := &infraci.RoleProps{Repository: settings.InfraRepository}
 		ci := infraci.NewApplyRole(s.Scope, "GitHubActions", ciProps)
 		plan := infraci.NewPlanRole(s.Scope, "GitHubPlan", ciProps)
-		GrantCI(s, ci, plan)
+		var adopted []string
+		for _, props := range fnProps {
+			if props.FunctionName != "" {
+				adopted = append(adopted, props.FunctionName)
+			}
+		}
+		GrantCI(s, ci, plan, adopted...)
 		outputs(s, targets)
 		cdktf.NewTerraformOutput(s.Scope, jsii.String("github_actions_role_arn"), &cdktf.TerraformOutputConfig{
 			Value: ci.Arn(), Description: jsii.String("Role the infrastructure workflow assumes to apply this stack"),
@@ -157,23 +175,41 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 // the functions, roles, log groups, schedules and dead-letter queue; plan
 // may read the state (it plans with -lock=false) and what a refresh reads.
 // Both read the String parameters the stack's data sources look up.
-func GrantCI(s *stack.Stack, apply, plan iam.Grantable) {
+// adopted are the deployed names of adopted functions
+// (Function.ExistingNames), which "<project>-<env>-*" does not match: each
+// is granted by its exact name, with its log group.
+func GrantCI(s *stack.Stack, apply, plan iam.Grantable, adopted ...string) {
 	n, p := s.Names, s.Platform
+	var adoptedLogs []string
+	for _, name := range adopted {
+		adoptedLogs = append(adoptedLogs, "/aws/lambda/"+name)
+	}
 	s.GrantWriteState(apply)
-	lambda.GrantApply(apply, n, p)
+	lambda.GrantApply(apply, n, p, adopted...)
 	iam.GrantApplyRoles(apply, n, p, "lambda.amazonaws.com", "scheduler.amazonaws.com")
-	logs.GrantApply(apply, p, "/aws/lambda/"+n.Prefix()+"-")
+	logs.GrantApply(apply, p, "/aws/lambda/"+n.Prefix()+"-", adoptedLogs...)
 	scheduler.GrantApply(apply, n, p)
 	// String parameters are read at plan time and injected; SecureStrings
 	// are read by the functions at run time, never by Terraform.
 	ssm.GrantPlan(apply, p, n, "Parameters")
 
 	s.GrantReadState(plan)
-	lambda.GrantPlan(plan, n, p)
+	lambda.GrantPlan(plan, n, p, adopted...)
 	iam.GrantPlanRoles(plan, n, p)
-	logs.GrantPlan(plan, p, "/aws/lambda/"+n.Prefix()+"-")
+	logs.GrantPlan(plan, p, "/aws/lambda/"+n.Prefix()+"-", adoptedLogs...)
 	scheduler.GrantPlan(plan, n, p)
 	ssm.GrantPlan(plan, p, n, "ReadParameters")
+}
+
+// sortedEnvs lists a per-environment setting's keys in a fixed order, so
+// errors read the same on every run.
+func sortedEnvs[V any](m map[core.Environment]V) []core.Environment {
+	out := make([]core.Environment, 0, len(m))
+	for env := range m {
+		out = append(out, env)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // outputs exposes the deployed function names and ARNs, keyed by short name.
