@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/fractallabsdev/talkwise-infra/constructs/acm"
 	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
 	"github.com/fractallabsdev/talkwise-infra/constructs/codedeploy"
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -18,6 +19,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/ecs"
 	"github.com/fractallabsdev/talkwise-infra/constructs/githuboidc"
 	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
+	"github.com/fractallabsdev/talkwise-infra/constructs/route53"
 	"github.com/fractallabsdev/talkwise-infra/constructs/secrets"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/constructs/waf"
@@ -82,10 +84,20 @@ func build(s *stack.Stack, r resolved) {
 	for _, key := range r.Secrets {
 		secs = append(secs, secrets.NewSecret(scope, "Secret-"+key, &secrets.SecretProps{Key: key}))
 	}
+	var certificate alb.Certificate
+	switch {
+	case r.CertificateARN != "":
+		certificate = alb.ExistingCertificate(r.CertificateARN)
+	case r.Domain != nil:
+		certificate = acm.NewCertificate(scope, "Certificate", &acm.CertificateProps{DomainName: r.Domain.Name, Zone: r.Domain.Zone})
+	}
 	lb := alb.NewLoadBalancer(scope, "LoadBalancer", &alb.LoadBalancerProps{
-		Network: vpc, CertificateARN: r.CertificateARN, DeletionProtection: r.DeletionProtection,
+		Network: vpc, Certificate: certificate, DeletionProtection: r.DeletionProtection,
 		Deployment: r.Deployment, TargetPort: r.ContainerPort, HealthCheckPath: r.HealthCheckPath,
 	})
+	if r.Domain != nil {
+		route53.NewAliasRecord(scope, "DomainRecord", &route53.AliasRecordProps{Zone: r.Domain.Zone, Name: r.Domain.Name, Target: lb})
+	}
 	cluster := ecs.NewCluster(scope, "Cluster", &ecs.ClusterProps{})
 	service := ecs.NewFargateService(scope, "Service", &ecs.FargateServiceProps{
 		Cluster: cluster, Network: vpc, Image: repo,

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fractallabsdev/talkwise-infra/constructs/acm"
 	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
 	"github.com/fractallabsdev/talkwise-infra/constructs/codedeploy"
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ecs"
 	"github.com/fractallabsdev/talkwise-infra/constructs/githuboidc"
 	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
+	"github.com/fractallabsdev/talkwise-infra/constructs/route53"
 )
 
 // Settings are an ECS service project's settings, the same in every
@@ -40,12 +42,22 @@ type Settings struct {
 // EnvironmentSettings are what differs between dev and production. Every
 // field's zero value means "the environment's default", listed per field.
 type EnvironmentSettings struct {
-	// CertificateARN is an ACM certificate in us-east-2 for HTTPS on 443
-	// (port 80 then redirects). Defaults to none: HTTP on port 80 only.
+	// Domain serves the service on a DNS name of a Route 53 hosted zone in
+	// this account: the stack requests an ACM certificate for Domain.Name,
+	// validated by DNS records it writes into the zone, serves HTTPS with it
+	// on 443 (TLS 1.2+; port 80 answers a permanent redirect) and points an
+	// alias record at the load balancer. With CertificateARN set too, that
+	// certificate is used and only the alias record is created. Defaults to
+	// none.
+	Domain *Domain
+	// CertificateARN is an existing ACM certificate in us-east-2 for HTTPS
+	// on 443 (port 80 then redirects). Defaults to none: the certificate
+	// comes from Domain, or there is none and port 80 serves plain HTTP.
 	CertificateARN string
 	// AllowHTTPWithoutCertificate must be true for production to run
-	// without CertificateARN, so plain HTTP in production is a visible choice.
-	// Defaults to false. Ignored in dev.
+	// without Domain or CertificateARN, so plain HTTP in production is a
+	// visible choice. Defaults to false. Refused together with Domain or
+	// CertificateARN, where it would say the opposite of what runs.
 	AllowHTTPWithoutCertificate bool
 	// NAT defaults to networking.NatSingle in dev (one gateway, lowest cost
 	// with internet egress) and networking.NatOnePerAZ in production (egress
@@ -84,11 +96,25 @@ type EnvironmentSettings struct {
 	LogRetentionDays int
 }
 
+// Domain is the DNS name a service answers on, and the hosted zone that
+// holds it.
+type Domain struct {
+	// Name is the fully qualified name clients use, e.g.
+	// "agents.talkwise.ai": lower case, no final dot, at most 64 characters
+	// (ACM's limit on a certificate's name). Required.
+	Name string
+	// Zone is the public hosted zone, in this account, that holds Name
+	// (its ID and its domain, e.g. {ID: "Z0123456789ABCDEFGHIJ", Name:
+	// "talkwise.ai"}). Required.
+	Zone route53.HostedZone
+}
+
 // resolved is Settings plus EnvironmentSettings for one environment, with
 // every default applied.
 type resolved struct {
 	Settings
 	env                         core.Environment
+	Domain                      *Domain
 	CertificateARN              string
 	AllowHTTPWithoutCertificate bool
 	NAT                         networking.NatStrategy
@@ -116,6 +142,7 @@ func (s Settings) resolve(env core.Environment) resolved {
 	r := resolved{
 		Settings:                    s,
 		env:                         env,
+		Domain:                      e.Domain,
 		CertificateARN:              e.CertificateARN,
 		AllowHTTPWithoutCertificate: e.AllowHTTPWithoutCertificate,
 		NAT:                         e.NAT,
@@ -171,11 +198,20 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 			errs = append(errs, prefixed(prefix, err))
 		}
 	}
+	if r.Domain != nil {
+		add(envField, acm.ValidateDomain("Domain", r.Domain.Name, r.Domain.Zone))
+	}
 	if r.CertificateARN != "" {
 		add(envField, alb.ValidateCertificateARN("CertificateARN", r.CertificateARN, p))
-	} else if r.env.IsProduction() && !r.AllowHTTPWithoutCertificate {
+	}
+	switch https := r.Domain != nil || r.CertificateARN != ""; {
+	case https && r.AllowHTTPWithoutCertificate:
+		errs = append(errs, core.Errorf(envField+"AllowHTTPWithoutCertificate",
+			"remove it: with a Domain or CertificateARN the service serves HTTPS and port 80 only redirects",
+			"is set, but this environment has a certificate"))
+	case !https && r.env.IsProduction() && !r.AllowHTTPWithoutCertificate:
 		errs = append(errs, core.Errorf(envField+"CertificateARN",
-			"set an ACM certificate ARN from "+p.Region+", or AllowHTTPWithoutCertificate: true to serve plain HTTP knowingly",
+			"set Domain (a name in a Route 53 hosted zone of this account: the stack requests and validates the certificate), or CertificateARN (an ACM certificate from "+p.Region+"), or AllowHTTPWithoutCertificate: true to serve plain HTTP knowingly",
 			"production has no certificate, so it would serve plain HTTP"))
 	}
 	if r.GitHubRepository == "" {
