@@ -249,7 +249,9 @@ func TestDeploymentsAndFirewall(t *testing.T) {
 			"blue_green_deployment_config.deployment_ready_option.action_on_timeout":                                       "CONTINUE_DEPLOYMENT",
 			"blue_green_deployment_config.terminate_blue_instances_on_deployment_success.action":                           "TERMINATE",
 			"blue_green_deployment_config.terminate_blue_instances_on_deployment_success.termination_wait_time_in_minutes": 5,
-			"auto_rollback_configuration": map[string]any{"enabled": true, "events": []string{"DEPLOYMENT_FAILURE"}},
+			// Rolled back on failure and on any of the service's alarms.
+			"auto_rollback_configuration": map[string]any{"enabled": true, "events": []string{"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"}},
+			"alarm_configuration.enabled": true,
 			"ecs_service":                 map[string]any{"cluster_name": p + "-cluster", "service_name": p + "-api"},
 			"load_balancer_info.target_group_pair_info.prod_traffic_route.listener_arns": []string{st.One(t, "aws_lb_listener", Where("port", 80)).Ref("arn")},
 			"load_balancer_info.target_group_pair_info.target_group": []any{

@@ -66,7 +66,10 @@ func TestLambdaSpecValues(t *testing.T) {
 		project := strings.TrimSuffix(name, "-"+env)
 		for _, fn := range fns {
 			fnName := fn.String("function_name")
-			if !strings.HasPrefix(fnName, project+"-"+env+"-") {
+			// Adopted functions keep their existing name (ExistingNames); the
+			// only one is practice-interviews production's, checked below.
+			adopted := name == "practice-interviews-production" && fnName == "pi-customerio-trial-ended-lambda"
+			if !strings.HasPrefix(fnName, project+"-"+env+"-") && !adopted {
 				t.Errorf("%s: function %s does not embed project and environment", name, fnName)
 			}
 			timeout, _ := fn.Get("timeout").(float64)
@@ -249,4 +252,34 @@ func TestPracticeInterviewsProductionAdoptsTheSpecsFunction(t *testing.T) {
 	}
 	// Dev keeps "<project>-<env>-<name>": the adopted name is production's.
 	all(t)["practice-interviews-dev"].One(t, "aws_lambda_function", synthtest.Where("function_name", "practice-interviews-dev-"+name))
+}
+
+// Every project stack watches itself: its alarm topic "<stack>-alarms",
+// encrypted with the platform's alarm key, and alarms named "<stack>-..."
+// that notify it: seven for the ECS service (load balancer and task 5xx,
+// unhealthy targets in blue and green, p95 response time, CPU, memory), and
+// for a scheduled-Lambda stack three per function (errors, throttles,
+// duration) plus its schedule group's failed invocations.
+func TestEveryStackHasItsAlarms(t *testing.T) {
+	for name, s := range all(t) {
+		if name == "platform" {
+			continue
+		}
+		topic := s.One(t, "aws_sns_topic")
+		topic.Expect(t, map[string]any{"name": name + "-alarms", "kms_master_key_id": "alias/infra-platform-alarms"})
+		alarms := s.Resources("aws_cloudwatch_metric_alarm")
+		want := 7
+		if fns := len(s.Resources("aws_lambda_function")); fns > 0 {
+			want = 3*fns + 1
+		}
+		if len(alarms) != want {
+			t.Errorf("%s: %d alarms; want %d", name, len(alarms), want)
+		}
+		for _, a := range alarms {
+			if !strings.HasPrefix(a.String("alarm_name"), name+"-") {
+				t.Errorf("%s: alarm %q does not embed project and environment", name, a.String("alarm_name"))
+			}
+			a.Expect(t, map[string]any{"alarm_actions": []string{topic.Ref("arn")}, "ok_actions": []string{topic.Ref("arn")}})
+		}
+	}
 }

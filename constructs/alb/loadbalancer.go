@@ -116,6 +116,10 @@ func (g *TargetGroup) Arn() *string { return g.Resource.Arn() }
 // through Name is created after it.
 func (g *TargetGroup) Name() *string { return g.Resource.Name() }
 
+// ArnSuffix is "targetgroup/<name>/<id>", the TargetGroup dimension of its
+// CloudWatch metrics.
+func (g *TargetGroup) ArnSuffix() *string { return g.Resource.ArnSuffix() }
+
 // NewLoadBalancer creates the load balancer, its target groups and listeners.
 func NewLoadBalancer(scope constructs.Construct, id string, props *LoadBalancerProps) *LoadBalancer {
 	st := stack.Of(scope)
@@ -216,6 +220,10 @@ func (l *LoadBalancer) ProductionListener() lblistener.LbListener {
 
 // Arn is the load balancer's ARN.
 func (l *LoadBalancer) Arn() *string { return l.Resource.Arn() }
+
+// ArnSuffix is "app/<name>/<id>", the LoadBalancer dimension of its
+// CloudWatch metrics.
+func (l *LoadBalancer) ArnSuffix() *string { return l.Resource.ArnSuffix() }
 
 // DNSName is the load balancer's public DNS name.
 func (l *LoadBalancer) DNSName() *string { return l.Resource.DnsName() }

@@ -157,6 +157,7 @@ type Function struct {
 	Role     *iam.Role
 	LogGroup *logs.LogGroup
 	name     string
+	timeout  int
 	arn      *string // read once: each read is a jsii round trip
 }
 
@@ -219,11 +220,14 @@ func NewFunction(scope constructs.Construct, id string, props *FunctionProps) *F
 		cfg.Description = jsii.String(props.Description)
 	}
 	fn := lambdafunction.NewLambdaFunction(c, jsii.String("Resource"), cfg)
-	return &Function{Construct: c, Resource: fn, Role: role, LogGroup: logGroup, name: name}
+	return &Function{Construct: c, Resource: fn, Role: role, LogGroup: logGroup, name: name, timeout: props.TimeoutSeconds}
 }
 
 // FunctionName is the deployed name.
 func (f *Function) FunctionName() string { return f.name }
+
+// TimeoutSeconds is the function's timeout.
+func (f *Function) TimeoutSeconds() int { return f.timeout }
 
 // Arn is the function's ARN.
 func (f *Function) Arn() *string {

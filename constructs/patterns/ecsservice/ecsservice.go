@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/acm"
+	"github.com/fractallabsdev/talkwise-infra/constructs/alarms"
 	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
 	"github.com/fractallabsdev/talkwise-infra/constructs/codedeploy"
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -72,6 +73,7 @@ const (
 	OutputCodeDeployApp   = "codedeploy_app_name"
 	OutputDeploymentGroup = "codedeploy_deployment_group_name"
 	OutputGitHubRoleArn   = "github_actions_role_arn"
+	OutputAlarmTopicArn   = "alarm_topic_arn"
 )
 
 func build(s *stack.Stack, r resolved) {
@@ -110,6 +112,16 @@ func build(s *stack.Stack, r resolved) {
 		waf.NewWebACL(scope, "Firewall", &waf.WebACLProps{ResourceArn: lb.Arn()})
 	}
 
+	topic := alarms.NewTopic(scope, "Alarms", &alarms.TopicProps{Emails: r.AlarmEmails})
+	groups := []alarms.NamedTargetGroup{{Name: "blue", Group: lb.Blue}}
+	if lb.Green != nil {
+		groups = append(groups, alarms.NamedTargetGroup{Name: "green", Group: lb.Green})
+	}
+	watch := alarms.NewServiceAlarms(scope, "ServiceAlarms", &alarms.ServiceAlarmsProps{
+		LoadBalancer: lb, TargetGroups: groups, Service: service, Notify: topic, Thresholds: r.Alarms,
+	})
+	output(s, OutputAlarmTopicArn, topic.Arn(), "SNS topic every alarm of the stack notifies")
+
 	deployer := githuboidc.NewRole(scope, "GitHubActions", &githuboidc.RoleProps{
 		Name: githuboidc.RoleName(s.Names), Subject: r.GitHub,
 		Description: "GitHub Actions deploys of " + s.Names.Prefix() + " from " + r.GitHub.Claim(),
@@ -125,11 +137,24 @@ func build(s *stack.Stack, r resolved) {
 	output(s, OutputLogGroup, service.LogGroup.Resource.Name(), "CloudWatch log group of the service")
 	output(s, OutputALBDNSName, lb.DNSName(), "Public DNS name of the load balancer")
 	output(s, OutputGitHubRoleArn, deployer.Arn(), "Role GitHub Actions assumes to deploy")
-	if r.Deployment == core.BlueGreen {
+	// Every alarm of the service rolls a deployment back: ECS's deployment
+	// alarms for rolling deployments, CodeDeploy's for blue/green.
+	if r.Deployment != core.BlueGreen {
+		rollback := make([]ecs.Alarm, len(watch.Alarms))
+		for i, a := range watch.Alarms {
+			rollback[i] = a
+		}
+		service.RollBackOnAlarms(rollback...)
+	} else {
+		rollback := make([]codedeploy.Alarm, len(watch.Alarms))
+		for i, a := range watch.Alarms {
+			rollback[i] = a
+		}
 		deployments := codedeploy.NewEcsDeploymentGroup(scope, "Deployments", &codedeploy.EcsDeploymentGroupProps{
 			Service: service, ProductionListener: lb.ProductionListener(),
 			BlueTargetGroup: lb.Blue, GreenTargetGroup: lb.Green,
 			TerminationWaitMinutes: &r.TerminationWaitMinutes,
+			Alarms:                 rollback,
 		})
 		deployments.GrantCreateDeployment(deployer)
 		output(s, OutputCodeDeployApp, deployments.App.Name(), "CodeDeploy application")

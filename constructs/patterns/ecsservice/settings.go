@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/acm"
+	"github.com/fractallabsdev/talkwise-infra/constructs/alarms"
 	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
 	"github.com/fractallabsdev/talkwise-infra/constructs/codedeploy"
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -94,6 +95,16 @@ type EnvironmentSettings struct {
 	ImmutableTags *bool
 	// LogRetentionDays defaults to 30 in dev and 90 in production.
 	LogRetentionDays int
+	// AlarmEmails are subscribed to the stack's alarm topic
+	// "<project>-<env>-alarms" (each address confirms by the link AWS
+	// mails). Defaults to none: the alarms still change state, still roll
+	// deployments back, and show in the CloudWatch console.
+	AlarmEmails []string
+	// Alarms are the thresholds of the service's alarms (load balancer and
+	// task 5xx, unhealthy targets, p95 response time, CPU, memory), which
+	// also roll a deployment back. Every zero field takes its default
+	// (alarms.ServiceThresholds).
+	Alarms alarms.ServiceThresholds
 }
 
 // Domain is the DNS name a service answers on, and the hosted zone that
@@ -126,6 +137,8 @@ type resolved struct {
 	GitHub                      githuboidc.Subject
 	ImmutableTags               bool
 	LogRetentionDays            int
+	AlarmEmails                 []string
+	Alarms                      alarms.ServiceThresholds
 }
 
 func orDefault(v *bool, def bool) bool {
@@ -154,6 +167,8 @@ func (s Settings) resolve(env core.Environment) resolved {
 		GitHub:                      githuboidc.Subject{Repository: s.GitHubRepository, Branch: e.GitHubBranch, Environment: e.GitHubEnvironment},
 		ImmutableTags:               orDefault(e.ImmutableTags, prod),
 		LogRetentionDays:            e.LogRetentionDays,
+		AlarmEmails:                 e.AlarmEmails,
+		Alarms:                      e.Alarms,
 	}
 	if r.NAT == "" {
 		r.NAT = networking.NatSingle
@@ -239,6 +254,8 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 		errs = append(errs, core.Errorf(envField+"TerminationWaitMinutes", fmt.Sprintf("use 0-%d minutes", codedeploy.MaxTerminationWaitMinutes),
 			"%d minutes is outside CodeDeploy's range", r.TerminationWaitMinutes))
 	}
+	add(envField, alarms.ValidateEmails("AlarmEmails", r.AlarmEmails))
+	add(envField, r.Alarms.Validate("Alarms"))
 	switch r.NAT {
 	case networking.NatNone, networking.NatSingle, networking.NatOnePerAZ:
 	default:
@@ -247,8 +264,16 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 	return core.Join(errs...)
 }
 
-// prefixed places a configuration error's field under prefix.
+// prefixed places a configuration error's field under prefix; every error
+// of a joined one (core.Join), so none is lost.
 func prefixed(prefix string, err error) error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok && prefix != "" {
+		var errs []error
+		for _, e := range joined.Unwrap() {
+			errs = append(errs, prefixed(prefix, e))
+		}
+		return core.Join(errs...)
+	}
 	var ce *core.ConfigError
 	if prefix == "" || !errors.As(err, &ce) {
 		return err

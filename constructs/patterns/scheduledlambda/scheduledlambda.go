@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/fractallabsdev/talkwise-infra/constructs/alarms"
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
 	"github.com/fractallabsdev/talkwise-infra/constructs/infraci"
@@ -59,6 +60,16 @@ type Settings struct {
 	LogRetentionDays int
 	// StateKeys override the state key per environment (see stack.Project).
 	StateKeys map[core.Environment]string
+	// AlarmEmails are subscribed, per environment, to the stack's alarm
+	// topic "<project>-<env>-alarms" (each address confirms by the link AWS
+	// mails). Defaults to none: the alarms still change state and show in
+	// the CloudWatch console.
+	AlarmEmails map[core.Environment][]string
+	// Alarms are the thresholds of the stack's alarms: each function's
+	// errors, throttles and duration, the schedule group's failed
+	// invocations, the dead-letter queue's depth. Every zero field takes its
+	// default (alarms.FunctionThresholds).
+	Alarms alarms.FunctionThresholds
 	// InfraRepository is the GitHub repository ("owner/name") whose
 	// infrastructure workflow applies the stack through the role
 	// <project>-<env>-github-actions and plans its pull requests through the
@@ -97,6 +108,15 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 		return nil, core.Errorf("Retry", "", "%v", err)
 	}
 	var errs []error
+	errs = append(errs, settings.Alarms.Validate("Alarms"))
+	for _, env := range sortedEnvs(settings.AlarmEmails) {
+		field := "AlarmEmails[" + string(env) + "]"
+		if _, err := core.ParseEnvironment(string(env)); err != nil {
+			errs = append(errs, core.Errorf(field, "use "+core.EnvironmentList(), "%v", err))
+			continue
+		}
+		errs = append(errs, alarms.ValidateEmails(field, settings.AlarmEmails[env]))
+	}
 	var fnProps []*lambda.FunctionProps
 	var names []string
 	seen := map[string]bool{}
@@ -135,19 +155,29 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 	} else if err := scheduler.ValidateNames(n, schedules); err != nil {
 		errs = append(errs, core.InFile(err, SchedulesFile(n.Project)))
 	}
-	if len(errs) > 0 {
-		return nil, core.Join(errs...)
+	if err := core.Join(errs...); err != nil {
+		return nil, err
 	}
 	return func() error {
+		topic := alarms.NewTopic(s.Scope, "Alarms", &alarms.TopicProps{Emails: settings.AlarmEmails[n.Environment]})
 		targets := map[string]scheduler.Target{}
 		for _, props := range fnProps {
 			fn := lambda.NewFunction(s.Scope, "Function-"+props.Name, props)
 			targets[props.Name] = fn
+			alarms.NewFunctionAlarms(fn.Construct, "Alarms", &alarms.FunctionAlarmsProps{
+				Function: fn, Name: props.Name, Notify: topic, Thresholds: settings.Alarms,
+			})
 		}
-		scheduler.NewSchedules(s.Scope, "Schedules", &scheduler.SchedulesProps{
+		sched := scheduler.NewSchedules(s.Scope, "Schedules", &scheduler.SchedulesProps{
 			Schedules: schedules, Targets: targets,
 			DeadLetterQueue: settings.DeadLetterQueue,
 		})
+		if sched.Group != nil {
+			alarms.NewScheduleGroupAlarm(sched.Construct, "FailedInvocationsAlarm", sched.GroupName(), topic, settings.Alarms)
+		}
+		if sched.DLQ != nil {
+			alarms.NewQueueDepthAlarm(sched.Construct, "DeadLetterQueueAlarm", "scheduler-dlq-messages", scheduler.DeadLetterQueueName(n), topic, settings.Alarms)
+		}
 		ciProps := &infraci.RoleProps{Repository: settings.InfraRepository}
 		ci := infraci.NewApplyRole(s.Scope, "GitHubActions", ciProps)
 		plan := infraci.NewPlanRole(s.Scope, "GitHubPlan", ciProps)
@@ -162,6 +192,9 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 		cdktf.NewTerraformOutput(s.Scope, jsii.String("github_actions_role_arn"), &cdktf.TerraformOutputConfig{
 			Value: ci.Arn(), Description: jsii.String("Role the infrastructure workflow assumes to apply this stack"),
 		})
+		cdktf.NewTerraformOutput(s.Scope, jsii.String("alarm_topic_arn"), &cdktf.TerraformOutputConfig{
+			Value: topic.Arn(), Description: jsii.String("SNS topic every alarm of the stack notifies"),
+		})
 		cdktf.NewTerraformOutput(s.Scope, jsii.String("github_plan_role_arn"), &cdktf.TerraformOutputConfig{
 			Value: plan.Arn(), Description: jsii.String("Read-only role the infrastructure workflow assumes to plan this stack on pull requests"),
 		})
@@ -172,7 +205,8 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 // GrantCI gives the infrastructure workflow's roles (constructs/infraci)
 // what Terraform needs for this pattern's stack, each grant scoped to what
 // the stack names "<project>-<env>-*": apply may write the state and manage
-// the functions, roles, log groups, schedules and dead-letter queue; plan
+// the functions, roles, log groups, schedule group and schedules,
+// dead-letter queue, alarms and alarm topic; plan
 // may read the state (it plans with -lock=false) and what a refresh reads.
 // Both read the String parameters the stack's data sources look up.
 // adopted are the deployed names of adopted functions
@@ -189,6 +223,7 @@ func GrantCI(s *stack.Stack, apply, plan iam.Grantable, adopted ...string) {
 	iam.GrantApplyRoles(apply, n, p, "lambda.amazonaws.com", "scheduler.amazonaws.com")
 	logs.GrantApply(apply, p, "/aws/lambda/"+n.Prefix()+"-", adoptedLogs...)
 	scheduler.GrantApply(apply, n, p)
+	alarms.GrantApply(apply, n, p)
 	// String parameters are read at plan time and injected; SecureStrings
 	// are read by the functions at run time, never by Terraform.
 	ssm.GrantPlan(apply, p, n, "Parameters")
@@ -198,6 +233,7 @@ func GrantCI(s *stack.Stack, apply, plan iam.Grantable, adopted ...string) {
 	iam.GrantPlanRoles(plan, n, p)
 	logs.GrantPlan(plan, p, "/aws/lambda/"+n.Prefix()+"-", adoptedLogs...)
 	scheduler.GrantPlan(plan, n, p)
+	alarms.GrantPlan(plan, n, p)
 	ssm.GrantPlan(plan, p, n, "ReadParameters")
 }
 
