@@ -273,14 +273,14 @@ func TestRukSchedulerDevFixtureIsFullyMatched(t *testing.T) {
 	checkFixture(t, fixtureCase{
 		project: "ruk-scheduler", env: core.Dev,
 		want: map[string]string{
-			`module.lambda["message-hub-dispatch"].aws_lambda_function.this`:        "Function-message-hub-dispatch/Resource",
-			`module.lambda["message-hub-dispatch"].aws_cloudwatch_log_group.this`:   "Function-message-hub-dispatch/Logs/Resource",
-			`module.iam.aws_iam_role.lambda["message-hub-dispatch"]`:                "Function-message-hub-dispatch/Role/Resource",
-			`module.iam.aws_iam_role_policy.lambda["message-hub-dispatch"]`:         "Function-message-hub-dispatch/Role/Policy",
-			`module.scheduler.aws_iam_role.scheduler[0]`:                            "Schedules/Role/Resource",
-			`module.scheduler.aws_iam_role_policy.scheduler[0]`:                     "Schedules/Role/Policy",
-			`module.github_oidc.aws_iam_role.github_actions`:                        "GitHubActions/Role/Resource",
-			`module.github_oidc.aws_iam_role_policy.github_actions`:                 "GitHubActions/Role/Policy",
+			`module.lambda["message-hub-dispatch"].aws_lambda_function.this`:      "Function-message-hub-dispatch/Resource",
+			`module.lambda["message-hub-dispatch"].aws_cloudwatch_log_group.this`: "Function-message-hub-dispatch/Logs/Resource",
+			`module.iam.aws_iam_role.lambda["message-hub-dispatch"]`:              "Function-message-hub-dispatch/Role/Resource",
+			`module.iam.aws_iam_role_policy.lambda["message-hub-dispatch"]`:       "Function-message-hub-dispatch/Role/Policy",
+			`module.scheduler.aws_iam_role.scheduler[0]`:                          "Schedules/Role/Resource",
+			`module.scheduler.aws_iam_role_policy.scheduler[0]`:                   "Schedules/Role/Policy",
+			`module.github_oidc.aws_iam_role.github_actions`:                      "GitHubActions/Role/Resource",
+			`module.github_oidc.aws_iam_role_policy.github_actions`:               "GitHubActions/Role/Policy",
 		},
 		stateOnly: []string{`module.lambda["message-hub-dispatch"].null_resource.build`},
 		// New in the CDKTF design: the read-only role pull requests plan with
