@@ -3,6 +3,7 @@
 #   make synth                         synthesize every stack into cdktf.out/
 #   make test                          run every test
 #   make init|plan|deploy|logs|destroy p=<project> e=<dev|production>
+#   make release p=<project> e=<env> image=<tag>  release an ECS service image
 #
 # Inside projects/<project>/ the same targets work without p= (its Makefile
 # forwards here), as they did with the HCL layout: `make deploy e=dev`.
@@ -48,7 +49,7 @@ node: $(filter-out node,$(NODE))
 # --- Main job ----------------------------------------------------------------
 .PHONY: help synth test vet fmt list
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "new project: make new name=<project> pattern=lambda|ecs"
 	@echo "security scan: make scan (Trivy on every stack, fails on CRITICAL/HIGH; docs/security.md)"
 	@echo "projects: $(PROJECTS)"
@@ -128,7 +129,7 @@ ACCOUNT_STACKS := platform
 ifeq ($(bootstrap),1)
 export TALKWISE_PLATFORM_BOOTSTRAP := 1
 endif
-STACK_GOALS := init plan deploy logs destroy graph
+STACK_GOALS := init plan deploy logs destroy graph release
 ifneq ($(filter $(STACK_GOALS),$(MAKECMDGOALS)),)
 ifeq ($(p),)
 $(error p=<project> is required, e.g. make $(firstword $(MAKECMDGOALS)) p=$(firstword $(PROJECTS)) e=dev; projects: $(PROJECTS); account-wide: $(ACCOUNT_STACKS))
@@ -180,6 +181,22 @@ logs: synth
 	@groups="$$(CDKTF_OUTDIR=$(OUTDIR) $(APP) loggroups $(STACK))" || exit 1; \
 	test -n "$$groups" || { echo "$(STACK) has no log groups"; exit 1; }; \
 	for g in $$groups; do echo "tailing $$g"; $(AWS) logs tail "$$g" --follow --region $(REGION) & done; wait
+
+# --- Releasing an ECS service -------------------------------------------------
+# make release p=<project> e=<env> image=<tag> [src=<service checkout>] [dry_run=1] [ignore_alarms=1]
+# releases an image of an ECS service project through CodeDeploy, as its
+# repository's deploy workflow does, with the same script
+# (internal/release/release.sh): with src=, build and push <tag> from that
+# checkout first; then register a task definition revision with the image,
+# deploy it blue/green and wait (exit 1 on rollback). dry_run=1 prints every
+# AWS call and makes none. Not `aws ecs update-service --force-new-deployment`:
+# ECS refuses it for a CODE_DEPLOY service (README "Releasing a service").
+RELEASE ?= bash internal/release/release.sh
+.PHONY: release
+release:
+	@test -n "$(image)" || { echo "image=<tag> is required: the image tag to release, e.g. the service commit's SHA (add src=<its checkout> to build and push it)"; exit 2; }
+	@grep -q 'ecsservice.Project(' projects/$(p)/project.go || { echo "$(p) is not an ECS service project; make release is for those (a Lambda project's code deploys with make deploy)"; exit 2; }
+	@AWS=$(AWS) AWS_REGION=$(REGION) $(RELEASE) --project $(p) --env $(e) --tag $(image) $(if $(src),--build $(src)) $(if $(dry_run),--dry-run) $(if $(ignore_alarms),--ignore-alarms)
 
 # --- Cost estimate and picture -----------------------------------------------
 # make cost e=<env> [p=<project>] [COST_FLAGS="-nat-gb 100 -lambda-duration 3s"]:

@@ -184,3 +184,53 @@ func TestMakefileRefusesBadArguments(t *testing.T) {
 		}
 	}
 }
+
+// make release runs internal/release/release.sh for ECS service projects,
+// from the root and from the project folder; dry_run=1 prints every AWS
+// call and makes none (the recording aws stand-in sees nothing).
+func TestMakeReleaseDryRun(t *testing.T) {
+	root, _ := os.Getwd()
+	out := fakeOutput(t, "agent-factory-dev")
+	for _, dir := range []string{root, filepath.Join(root, "projects", "agent-factory")} {
+		args := []string{"release", "e=dev", "image=3f2c1ab", "dry_run=1"}
+		if dir == root {
+			args = append(args, "p=agent-factory")
+		}
+		r := runMake(t, dir, out, args...)
+		if r.err != nil {
+			t.Fatalf("make %v in %s: %v\n%s", args, dir, r.err, r.output)
+		}
+		if len(r.calls) != 0 {
+			t.Errorf("a dry run called %v", r.calls)
+		}
+		for _, want := range []string{
+			"aws ecr batch-get-image --repository-name agent-factory-dev-api --image-ids imageTag=3f2c1ab",
+			"aws ecs register-task-definition --cli-input-json file://<tmp>/next.json",
+			"aws deploy create-deployment --application-name agent-factory-dev-api --deployment-group-name agent-factory-dev-api",
+			"aws deploy wait deployment-successful --deployment-id <deploymentId> --region us-east-2",
+		} {
+			if !strings.Contains(r.output, want) {
+				t.Errorf("make %v in %s printed:\n%s\nwant %q", args, dir, r.output, want)
+			}
+		}
+	}
+}
+
+func TestMakeReleaseRefusesBadArguments(t *testing.T) {
+	root, _ := os.Getwd()
+	out := fakeOutput(t, "agent-factory-dev")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"release", "p=agent-factory", "e=dev"}, "image=<tag> is required"},
+		{[]string{"release", "p=ruk-scheduler", "e=dev", "image=a"}, "ruk-scheduler is not an ECS service project"},
+		{[]string{"release", "p=agent-factory", "image=a"}, "e=<environment> is required"},
+		{[]string{"release", "e=dev", "image=a"}, "p=<project> is required"},
+	} {
+		r := runMake(t, root, out, c.args...)
+		if r.err == nil || !strings.Contains(r.output, c.want) || len(r.calls) != 0 {
+			t.Errorf("make %v: err %v, calls %v:\n%s\nwant %q", c.args, r.err, r.calls, r.output, c.want)
+		}
+	}
+}
