@@ -110,6 +110,14 @@ new:
 	@test -n "$(pattern)" || { echo "pattern=lambda|ecs is required, e.g. make new name=$(name) pattern=lambda"; exit 2; }
 	$(APP) new -pattern=$(pattern) $(if $(task),-task=$(task)) $(if $(repo),-repo=$(repo)) $(if $(out),-out=$(out)) $(name)
 
+# make service p=<project> [repo=owner/name] [out=dir] writes an existing ECS
+# project's service repository files again (Dockerfile, deploy workflows,
+# scripts/release.sh; default folder projects/<project>/service).
+.PHONY: service
+service:
+	@test -n "$(p)" || { echo "p=<project> is required, e.g. make service p=agent-factory"; exit 2; }
+	$(APP) service $(if $(repo),-repo=$(repo)) $(if $(out),-out=$(out)) $(p)
+
 # --- Migrating from the HCL layout -------------------------------------------
 # make migrate p=<project> e=<env> state=<file> matches the old deployment's
 # state (`terraform show -json` output or a `terraform state pull` file) to the
