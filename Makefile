@@ -66,9 +66,11 @@ one stack: p=<project> e=<env> (account-wide: p=platform, no e=)
   destroy    terraform destroy (asks; refused for p=platform)
   graph      SVG picture of the stack in $(GRAPH_DIR)/<stack>.svg
   cost       monthly cost estimate (e= alone: every stack of that environment; COST_FLAGS=...)
+  release    release an ECS service image through CodeDeploy: image=<tag> [src=<checkout>] [dry_run=1]
 
 projects
   new        create a project: make new name=<project> pattern=lambda|ecs
+  service    write an ECS project's service repository files again: make service p=<project>
   migrate    map an HCL project's state onto its stack: make migrate p=<project> e=<env> state=<file>
 
 projects: $(PROJECTS)
@@ -133,6 +135,14 @@ new:
 	@test -n "$(pattern)" || { echo "pattern=lambda|ecs is required, e.g. make new name=$(name) pattern=lambda"; exit 2; }
 	$(APP) new -pattern=$(pattern) $(if $(task),-task=$(task)) $(if $(repo),-repo=$(repo)) $(if $(out),-out=$(out)) $(name)
 
+# make service p=<project> [repo=owner/name] [out=dir] writes an existing ECS
+# project's service repository files again (Dockerfile, deploy workflows,
+# scripts/release.sh; default folder projects/<project>/service).
+.PHONY: service
+service:
+	@test -n "$(p)" || { echo "p=<project> is required, e.g. make service p=agent-factory"; exit 2; }
+	$(APP) service $(if $(repo),-repo=$(repo)) $(if $(out),-out=$(out)) $(p)
+
 # --- Migrating from the HCL layout -------------------------------------------
 # make migrate p=<project> e=<env> state=<file> matches the old deployment's
 # state (`terraform show -json` output or a `terraform state pull` file) to the
@@ -152,7 +162,7 @@ ACCOUNT_STACKS := platform
 ifeq ($(bootstrap),1)
 export TALKWISE_PLATFORM_BOOTSTRAP := 1
 endif
-STACK_GOALS := init plan deploy logs destroy graph
+STACK_GOALS := init plan deploy logs destroy graph release
 ifneq ($(filter $(STACK_GOALS),$(MAKECMDGOALS)),)
 ifeq ($(p),)
 $(error p=<project> is required, e.g. make $(firstword $(MAKECMDGOALS)) p=$(firstword $(PROJECTS)) e=dev; projects: $(PROJECTS); account-wide: $(ACCOUNT_STACKS))
@@ -203,17 +213,38 @@ destroy: synth
 # `aws logs tail` exists only in AWS CLI v2 (v1 answers "Invalid choice").
 # One tail per log group runs in the background; the first that fails stops
 # the others and fails the target with its exit status (`wait -n`; a bare
-# `wait` would report success whatever the tails did).
+# `wait` would report success whatever the tails did). `wait -n -p` tells
+# "no child left" (tails that ended before it was called) from an exit
+# status; those are then collected one by one with `wait PID`.
 logs: synth
 	@version="$$($(AWS) --version 2>&1)" || { echo "make logs needs the AWS CLI v2 ('$(AWS)' did not run: $$version); see https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"; exit 1; }; \
 	case "$$version" in aws-cli/2.*) ;; *) echo "make logs needs the AWS CLI v2 for 'aws logs tail'; found: $${version%% *}; install v2: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"; exit 1;; esac; \
 	groups="$$(CDKTF_OUTDIR=$(OUTDIR) $(APP) loggroups $(STACK))" || exit 1; \
 	test -n "$$groups" || { echo "$(STACK) has no log groups"; exit 1; }; \
 	pids=""; for g in $$groups; do echo "tailing $$g"; $(AWS) logs tail "$$g" --follow --region $(REGION) & pids="$$pids $$!"; done; \
+	fail() { kill $$pids 2>/dev/null; echo "make logs: aws logs tail failed (exit $$1); see its message above"; exit "$$1"; }; \
 	for p in $$pids; do \
-	  wait -n; rc=$$?; \
-	  if [ $$rc -ne 0 ]; then kill $$pids 2>/dev/null; echo "make logs: aws logs tail failed (exit $$rc); see its message above"; exit $$rc; fi; \
-	done
+	  done_pid=""; wait -n -p done_pid; rc=$$?; \
+	  test -n "$$done_pid" || break; \
+	  [ $$rc -eq 0 ] || fail $$rc; \
+	done; \
+	for p in $$pids; do wait $$p; rc=$$?; [ $$rc -eq 0 ] || fail $$rc; done
+
+# --- Releasing an ECS service -------------------------------------------------
+# make release p=<project> e=<env> image=<tag> [src=<service checkout>] [dry_run=1] [ignore_alarms=1]
+# releases an image of an ECS service project through CodeDeploy, as its
+# repository's deploy workflow does, with the same script
+# (internal/release/release.sh): with src=, build and push <tag> from that
+# checkout first; then register a task definition revision with the image,
+# deploy it blue/green and wait (exit 1 on rollback). dry_run=1 prints every
+# AWS call and makes none. Not `aws ecs update-service --force-new-deployment`:
+# ECS refuses it for a CODE_DEPLOY service (README "Releasing a service").
+RELEASE ?= bash internal/release/release.sh
+.PHONY: release
+release:
+	@test -n "$(image)" || { echo "image=<tag> is required: the image tag to release, e.g. the service commit's SHA (add src=<its checkout> to build and push it)"; exit 2; }
+	@grep -q 'ecsservice.Project(' projects/$(p)/project.go || { echo "$(p) is not an ECS service project; make release is for those (a Lambda project's code deploys with make deploy)"; exit 2; }
+	@AWS=$(AWS) AWS_REGION=$(REGION) $(RELEASE) --project $(p) --env $(e) --tag $(image) $(if $(src),--build $(src)) $(if $(dry_run),--dry-run) $(if $(ignore_alarms),--ignore-alarms)
 
 # --- Cost estimate and picture -----------------------------------------------
 # make cost e=<env> [p=<project>] [COST_FLAGS="-nat-gb 100 -lambda-duration 3s"]:

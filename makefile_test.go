@@ -140,6 +140,38 @@ func TestMakefileStackTargets(t *testing.T) {
 	})
 }
 
+// Every project folder (every projects/<p>/ with a project.go) has the
+// forwarding Makefile, and `make plan e=<env>` there runs the root
+// Makefile's plan for stack <p>-<env>: the HCL layout's habit works in all
+// of them, agent-factory included.
+func TestEveryProjectFolderForwardsToTheRootMakefile(t *testing.T) {
+	root, _ := os.Getwd()
+	projects, err := filepath.Glob(filepath.Join(root, "projects", "*", "project.go"))
+	if err != nil || len(projects) == 0 {
+		t.Fatalf("no projects/*/project.go (%v)", err)
+	}
+	for _, p := range projects {
+		dir := filepath.Dir(p)
+		name := filepath.Base(dir)
+		t.Run(name, func(t *testing.T) {
+			if _, err := os.Stat(filepath.Join(dir, "Makefile")); err != nil {
+				t.Fatalf("projects/%s has no Makefile: `cd projects/%s && make deploy e=dev` would fail", name, name)
+			}
+			for _, env := range []string{"dev", "production"} {
+				out := fakeOutput(t, name+"-"+env)
+				stackDir := out + "/stacks/" + name + "-" + env
+				r := runMake(t, dir, out, "plan", "e="+env)
+				want := []string{
+					"terraform -chdir=" + stackDir + " init -input=false",
+					"terraform -chdir=" + stackDir + " plan -input=false"}
+				if r.err != nil || strings.Join(r.calls, "\n") != strings.Join(want, "\n") {
+					t.Errorf("make plan e=%s in projects/%s ran %v (%v); want %v\n%s", env, name, r.calls, r.err, want, r.output)
+				}
+			}
+		})
+	}
+}
+
 func TestMakefileRefusesBadArguments(t *testing.T) {
 	root, _ := os.Getwd()
 	out := fakeOutput(t, "ruk-scheduler-dev")
@@ -226,5 +258,55 @@ func TestMakeLogsTellsTheTruth(t *testing.T) {
 	r = runMake(t, filepath.Join(root, "projects", "ruk-scheduler"), out, "logs", "p=ruk-scheduler", "e=dev")
 	if r.err != nil || len(r.calls) != 2 {
 		t.Errorf("make logs p=<its own project> in the project folder: %v, ran %v\n%s", r.err, r.calls, r.output)
+	}
+}
+
+// make release runs internal/release/release.sh for ECS service projects,
+// from the root and from the project folder; dry_run=1 prints every AWS
+// call and makes none (the recording aws stand-in sees nothing).
+func TestMakeReleaseDryRun(t *testing.T) {
+	root, _ := os.Getwd()
+	out := fakeOutput(t, "agent-factory-dev")
+	for _, dir := range []string{root, filepath.Join(root, "projects", "agent-factory")} {
+		args := []string{"release", "e=dev", "image=3f2c1ab", "dry_run=1"}
+		if dir == root {
+			args = append(args, "p=agent-factory")
+		}
+		r := runMake(t, dir, out, args...)
+		if r.err != nil {
+			t.Fatalf("make %v in %s: %v\n%s", args, dir, r.err, r.output)
+		}
+		if len(r.calls) != 0 {
+			t.Errorf("a dry run called %v", r.calls)
+		}
+		for _, want := range []string{
+			"aws ecr batch-get-image --repository-name agent-factory-dev-api --image-ids imageTag=3f2c1ab",
+			"aws ecs register-task-definition --cli-input-json file://<tmp>/next.json",
+			"aws deploy create-deployment --application-name agent-factory-dev-api --deployment-group-name agent-factory-dev-api",
+			"aws deploy wait deployment-successful --deployment-id <deploymentId> --region us-east-2",
+		} {
+			if !strings.Contains(r.output, want) {
+				t.Errorf("make %v in %s printed:\n%s\nwant %q", args, dir, r.output, want)
+			}
+		}
+	}
+}
+
+func TestMakeReleaseRefusesBadArguments(t *testing.T) {
+	root, _ := os.Getwd()
+	out := fakeOutput(t, "agent-factory-dev")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"release", "p=agent-factory", "e=dev"}, "image=<tag> is required"},
+		{[]string{"release", "p=ruk-scheduler", "e=dev", "image=a"}, "ruk-scheduler is not an ECS service project"},
+		{[]string{"release", "p=agent-factory", "image=a"}, "e=<environment> is required"},
+		{[]string{"release", "e=dev", "image=a"}, "p=<project> is required"},
+	} {
+		r := runMake(t, root, out, c.args...)
+		if r.err == nil || !strings.Contains(r.output, c.want) || len(r.calls) != 0 {
+			t.Errorf("make %v: err %v, calls %v:\n%s\nwant %q", c.args, r.err, r.calls, r.output, c.want)
+		}
 	}
 }

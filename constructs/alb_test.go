@@ -31,7 +31,7 @@ func checkTargetGroup(t *testing.T, st *Stack, name string) Resource {
 }
 
 func TestLoadBalancerWithCertificate(t *testing.T) {
-	st := synthALB(t, core.Production, alb.LoadBalancerProps{CertificateARN: certificateARN, DeletionProtection: true, Deployment: core.BlueGreen})
+	st := synthALB(t, core.Production, alb.LoadBalancerProps{Certificate: alb.ExistingCertificate(certificateARN), DeletionProtection: true, Deployment: core.BlueGreen})
 	lb := st.One(t, "aws_lb")
 	var public []string
 	for _, s := range st.Find("aws_subnet", Where("map_public_ip_on_launch", true)) {

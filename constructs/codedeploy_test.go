@@ -15,11 +15,11 @@ import (
 )
 
 // synthDeploymentGroup builds a blue/green service and its deployment group.
-func synthDeploymentGroup(t *testing.T, certificate string, wait *int) *Stack {
+func synthDeploymentGroup(t *testing.T, certificate alb.Certificate, wait *int) *Stack {
 	t.Helper()
 	return Synth(t, core.Production, func(s *stack.Stack) {
 		vpc := networking.NewVpc(s.Scope, "Network", &networking.VpcProps{NAT: networking.NatSingle, ServicePort: 3000})
-		lb := alb.NewLoadBalancer(s.Scope, "Alb", &alb.LoadBalancerProps{Network: vpc, CertificateARN: certificate, Deployment: core.BlueGreen})
+		lb := alb.NewLoadBalancer(s.Scope, "Alb", &alb.LoadBalancerProps{Network: vpc, Certificate: certificate, Deployment: core.BlueGreen})
 		cluster := ecs.NewCluster(s.Scope, "Cluster", &ecs.ClusterProps{})
 		service := ecs.NewFargateService(s.Scope, "Service", &ecs.FargateServiceProps{
 			Cluster: cluster, Network: vpc, Image: ecr.NewRepository(s.Scope, "Images", &ecr.RepositoryProps{}),
@@ -36,7 +36,7 @@ func synthDeploymentGroup(t *testing.T, certificate string, wait *int) *Stack {
 }
 
 func TestDeploymentGroup(t *testing.T) {
-	st := synthDeploymentGroup(t, certificateARN, nil)
+	st := synthDeploymentGroup(t, alb.ExistingCertificate(certificateARN), nil)
 	app := st.One(t, "aws_codedeploy_app")
 	app.Expect(t, map[string]any{"name": "test-production-api", "compute_platform": "ECS"})
 	role := st.One(t, "aws_iam_role", Where("name", "test-production-codedeploy"))
@@ -87,7 +87,7 @@ func TestDeploymentGroup(t *testing.T) {
 
 func TestDeploymentGroupWithoutCertificateUsesPort80(t *testing.T) {
 	wait := 0
-	st := synthDeploymentGroup(t, "", &wait)
+	st := synthDeploymentGroup(t, nil, &wait)
 	st.One(t, "aws_codedeploy_deployment_group").Expect(t, map[string]any{
 		"load_balancer_info.target_group_pair_info.prod_traffic_route.listener_arns":                                   []string{st.One(t, "aws_lb_listener", Where("port", 80)).Ref("arn")},
 		"blue_green_deployment_config.terminate_blue_instances_on_deployment_success.termination_wait_time_in_minutes": 0,

@@ -7,6 +7,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
 	"github.com/fractallabsdev/talkwise-infra/constructs/patterns/ecsservice"
+	"github.com/fractallabsdev/talkwise-infra/constructs/route53"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 )
@@ -23,7 +24,7 @@ func TestProjectRejectsBadSettings(t *testing.T) {
 			Environments: map[core.Environment]ecsservice.EnvironmentSettings{core.Dev: {CertificateARN: otherRegion}, core.Production: {AllowHTTPWithoutCertificate: true}}},
 			[]string{"stack api-dev: Environments[dev].CertificateARN: certificate " + otherRegion + " is in us-east-1; the load balancer is in us-east-2"}},
 		{"production without certificate", "api", ecsservice.Settings{GitHubRepository: "o/r"},
-			[]string{"stack api-production: Environments[production].CertificateARN: production has no certificate, so it would serve plain HTTP; set an ACM certificate ARN from us-east-2, or AllowHTTPWithoutCertificate: true"}},
+			[]string{"stack api-production: Environments[production].CertificateARN: production has no certificate, so it would serve plain HTTP; set Domain (a name in a Route 53 hosted zone of this account: the stack requests and validates the certificate), or CertificateARN (an ACM certificate from us-east-2), or AllowHTTPWithoutCertificate: true"}},
 		{"target group name over 32 characters", "customer-onboarding-api", ecsservice.Settings{GitHubRepository: "o/r",
 			Environments: map[core.Environment]ecsservice.EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}},
 			[]string{"stack customer-onboarding-api-production: ", `project name (target group green): target group name "customer-onboarding-api-production-green" is 40 characters; AWS allows at most 32; shorten the project or resource name by 8 characters`}},
@@ -35,6 +36,18 @@ func TestProjectRejectsBadSettings(t *testing.T) {
 			[]string{"stacks api-dev, api-production: ContainerPort: port 65536 is out of range; use a port between 1 and 65535"}},
 		{"no GitHub repository", "api", ecsservice.Settings{Environments: map[core.Environment]ecsservice.EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true}}},
 			[]string{`stacks api-dev, api-production: GitHubRepository: is empty; set the repository whose workflows deploy, as "owner/name"`}},
+		{"domain outside its hosted zone", "api", ecsservice.Settings{GitHubRepository: "o/r",
+			Environments: map[core.Environment]ecsservice.EnvironmentSettings{core.Production: {
+				Domain: &ecsservice.Domain{Name: "api.other.ai", Zone: route53.HostedZone{ID: "Z0123456789ABCDEFGHIJ", Name: "talkwise.ai"}}}}},
+			[]string{`stack api-production: Environments[production].Domain.Name: "api.other.ai" is not in the hosted zone talkwise.ai, so its validation record would never resolve`}},
+		{"hosted zone by its API path", "api", ecsservice.Settings{GitHubRepository: "o/r",
+			Environments: map[core.Environment]ecsservice.EnvironmentSettings{core.Production: {
+				Domain: &ecsservice.Domain{Name: "api.talkwise.ai", Zone: route53.HostedZone{ID: "/hostedzone/Z0123456789ABCDEFGHIJ", Name: "talkwise.ai"}}}}},
+			[]string{`Environments[production].Domain.Zone.ID: "/hostedzone/Z0123456789ABCDEFGHIJ" is the API's path, not the ID; drop the /hostedzone/ prefix`}},
+		{"plain HTTP allowed beside a domain", "api", ecsservice.Settings{GitHubRepository: "o/r",
+			Environments: map[core.Environment]ecsservice.EnvironmentSettings{core.Production: {AllowHTTPWithoutCertificate: true,
+				Domain: &ecsservice.Domain{Name: "api.talkwise.ai", Zone: route53.HostedZone{ID: "Z0123456789ABCDEFGHIJ", Name: "talkwise.ai"}}}}},
+			[]string{"stack api-production: Environments[production].AllowHTTPWithoutCertificate: is set, but this environment has a certificate; remove it"}},
 		{"unknown NAT and bad secret", "api", ecsservice.Settings{GitHubRepository: "o/r", Secrets: []string{"API_KEY"},
 			Environments: map[core.Environment]ecsservice.EnvironmentSettings{core.Dev: {NAT: "two"}, core.Production: {AllowHTTPWithoutCertificate: true}}},
 			[]string{`Environments[dev].NAT: unknown NAT strategy "two"; use one of [none single one-per-az]`, `Secrets[0]: "API_KEY" is not a valid name`}},
@@ -83,4 +96,22 @@ func TestCertificateAndEndpoints(t *testing.T) {
 	if n := len(dev.Find("aws_lb_listener", synthtest.Where("port", 443))); n != 0 {
 		t.Errorf("dev has an HTTPS listener without a certificate")
 	}
+}
+
+// A given certificate wins over requesting one: with both CertificateARN
+// and Domain, the listener uses the ARN and the domain only gets its alias
+// record.
+func TestCertificateARNWithDomainRequestsNoCertificate(t *testing.T) {
+	stacks, err := synthtest.SynthProjects(t, []stack.Project{ecsservice.Project("api", ecsservice.Settings{GitHubRepository: "o/r",
+		Environments: map[core.Environment]ecsservice.EnvironmentSettings{core.Production: {CertificateARN: certificateARN,
+			Domain: &ecsservice.Domain{Name: "talkwise.ai", Zone: route53.HostedZone{ID: "Z0123456789ABCDEFGHIJ", Name: "talkwise.ai"}}}}})}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := stacks["api-production"]
+	st.One(t, "aws_lb_listener", synthtest.Where("port", 443)).Expect(t, map[string]any{"certificate_arn": certificateARN})
+	if n := len(st.Resources("aws_acm_certificate")); n != 0 {
+		t.Errorf("%d certificates requested beside the given one", n)
+	}
+	st.One(t, "aws_route53_record").Expect(t, map[string]any{"name": "talkwise.ai", "type": "A", "alias.zone_id": st.One(t, "aws_lb").Ref("zone_id")})
 }

@@ -139,8 +139,43 @@ func TestEveryResourcePreventsDestroy(t *testing.T) {
 			}
 		}
 	}
-	if n != 8 {
-		t.Errorf("found %d resources; want 8 (bucket, versioning, encryption, public access block, policy, lifecycle, table, OIDC provider)", n)
+	if n != 10 {
+		t.Errorf("found %d resources; want 10 (bucket, versioning, encryption, public access block, policy, lifecycle, table, OIDC provider, alarm key and its alias)", n)
+	}
+}
+
+// The alarm topics' key: rotated, administered through IAM by the account
+// (whose policies may not grant encrypting or decrypting), used by CloudWatch only for the
+// account's "*-alarms" topics: CloudWatch cannot publish to a topic whose
+// key does not let it, which rules out the AWS managed alias/aws/sns.
+func TestAlarmKey(t *testing.T) {
+	s := synthPlatform(t, platform.Settings{})
+	key := s.One(t, "aws_kms_key")
+	key.Expect(t, map[string]any{"enable_key_rotation": true, "deletion_window_in_days": 30})
+	s.One(t, "aws_kms_alias").Expect(t, map[string]any{"name": "alias/infra-platform-alarms", "target_key_id": key.Ref("key_id")})
+	statements := map[string]any{}
+	for _, st := range key.JSON(t, "policy").(map[string]any)["Statement"].([]any) {
+		statements[st.(map[string]any)["Sid"].(string)] = st
+	}
+	admin := synthtest.Resource{Fields: statements["AdministerThroughIAM"].(map[string]any)}
+	admin.Expect(t, map[string]any{"Principal.AWS": "arn:aws:iam::427479925030:root"})
+	for _, a := range admin.Get("Action").([]any) {
+		for _, use := range []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncrypt", "kms:*"} {
+			if a == use || strings.HasPrefix(use, strings.TrimSuffix(a.(string), "*")) && strings.HasSuffix(a.(string), "*") {
+				t.Errorf("the account's IAM policies may be granted %s (%s): the key is for CloudWatch's use only", use, a)
+			}
+		}
+	}
+	synthtest.Resource{Fields: statements["CloudWatchAlarmsPublishToAlarmTopics"].(map[string]any)}.Expect(t, map[string]any{
+		"Effect": "Allow", "Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+		"Action":    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+		"Condition": map[string]any{"StringLike": map[string]any{"kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:us-east-2:427479925030:*-alarms"}},
+	})
+	if len(statements) != 2 {
+		t.Errorf("key policy statements %v; want the two above", statements)
+	}
+	if got := s.Output("alarm_key_arn"); got != key.Ref("arn") {
+		t.Errorf("output alarm_key_arn = %v", got)
 	}
 }
 

@@ -45,12 +45,17 @@ func TestSchedulesSynthesize(t *testing.T) {
 		"message_retention_seconds": 14 * 24 * 3600,
 	})
 
+	// The stack's own group: Scheduler's metrics exist per group only.
+	group := s.One(t, "aws_scheduler_schedule_group")
+	group.Expect(t, map[string]any{"name": "test-dev"})
+	for _, sch := range s.Resources("aws_scheduler_schedule") {
+		sch.Expect(t, map[string]any{"group_name": group.Ref("name")})
+	}
 	paused := s.One(t, "aws_scheduler_schedule", synthtest.Where("name", "test-dev-paused-b"))
 	paused.Expect(t, map[string]any{
 		"schedule_expression":          "cron(0 9 ? * MON *)",
 		"schedule_expression_timezone": "Europe/London",
 		"state":                        "DISABLED",
-		"group_name":                   "default",
 		"flexible_time_window":         map[string]any{"mode": "OFF"},
 		"target": map[string]any{
 			"arn":                fnB.Ref("arn"),

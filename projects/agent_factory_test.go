@@ -7,8 +7,12 @@ import (
 	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
+	"github.com/fractallabsdev/talkwise-infra/constructs/patterns/ecsservice"
+	"github.com/fractallabsdev/talkwise-infra/constructs/route53"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	. "github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
+	agentfactory "github.com/fractallabsdev/talkwise-infra/projects/agent-factory"
 )
 
 func each(t *testing.T, check func(t *testing.T, env core.Environment, st *Stack)) {
@@ -245,7 +249,9 @@ func TestDeploymentsAndFirewall(t *testing.T) {
 			"blue_green_deployment_config.deployment_ready_option.action_on_timeout":                                       "CONTINUE_DEPLOYMENT",
 			"blue_green_deployment_config.terminate_blue_instances_on_deployment_success.action":                           "TERMINATE",
 			"blue_green_deployment_config.terminate_blue_instances_on_deployment_success.termination_wait_time_in_minutes": 5,
-			"auto_rollback_configuration": map[string]any{"enabled": true, "events": []string{"DEPLOYMENT_FAILURE"}},
+			// Rolled back on failure and on any of the service's alarms.
+			"auto_rollback_configuration": map[string]any{"enabled": true, "events": []string{"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"}},
+			"alarm_configuration.enabled": true,
 			"ecs_service":                 map[string]any{"cluster_name": p + "-cluster", "service_name": p + "-api"},
 			"load_balancer_info.target_group_pair_info.prod_traffic_route.listener_arns": []string{st.One(t, "aws_lb_listener", Where("port", 80)).Ref("arn")},
 			"load_balancer_info.target_group_pair_info.target_group": []any{
@@ -379,5 +385,72 @@ func TestAccountWideNamesAcrossAllStacks(t *testing.T) {
 	}
 	if counted < 40 {
 		t.Fatalf("only %d named resources across %d stacks", counted, len(all(t)))
+	}
+}
+
+// withDomain is a copy of agent-factory's settings whose production serves
+// a domain of a Route 53 hosted zone instead of plain HTTP.
+func withDomain() ecsservice.Settings {
+	s := agentfactory.Settings
+	s.Environments = map[core.Environment]ecsservice.EnvironmentSettings{}
+	for env, e := range agentfactory.Settings.Environments {
+		s.Environments[env] = e
+	}
+	prod := s.Environments[core.Production]
+	prod.AllowHTTPWithoutCertificate = false
+	prod.Domain = &ecsservice.Domain{Name: "agents.talkwise.ai", Zone: route53.HostedZone{ID: "Z0123456789ABCDEFGHIJ", Name: "talkwise.ai"}}
+	s.Environments[core.Production] = prod
+	return s
+}
+
+// With a domain set, production requests an ACM certificate for it,
+// validates it through DNS records in the zone, serves HTTPS on 443 with a
+// TLS 1.2+ policy once the certificate is issued, answers port 80 with a
+// permanent redirect to 443, and points the name at the load balancer.
+// CodeDeploy then shifts traffic on 443. (make validate / terraform
+// validate checks this stack's Terraform; see the README.)
+func TestProductionWithADomainServesHTTPS(t *testing.T) {
+	stacks, err := SynthProjects(t, []stack.Project{ecsservice.Project("agent-factory", withDomain())}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := stacks["agent-factory-production"]
+	cert := st.One(t, "aws_acm_certificate")
+	cert.Expect(t, map[string]any{"domain_name": "agents.talkwise.ai", "validation_method": "DNS",
+		"lifecycle.create_before_destroy": true, "subject_alternative_names": nil})
+	// One CNAME per domain name, keyed by it, in the given zone.
+	records := st.One(t, "aws_route53_record", Where("zone_id", "Z0123456789ABCDEFGHIJ"), Where("type", "${each.value.resource_record_type}"))
+	records.Expect(t, map[string]any{
+		"for_each": "${{ for key, val in tolist(" + strings.TrimSuffix(strings.TrimPrefix(cert.Ref("domain_validation_options"), "${"), "}") + "): val.domain_name => val }}",
+		"name":     "${each.value.resource_record_name}", "records": []string{"${each.value.resource_record_value}"},
+		"ttl": 60, "allow_overwrite": true,
+	})
+	validation := st.One(t, "aws_acm_certificate_validation")
+	validation.Expect(t, map[string]any{"certificate_arn": cert.Ref("arn"),
+		"validation_record_fqdns": "${[ for key, val in " + records.Address + ": val.fqdn]}"})
+
+	lb := st.One(t, "aws_lb")
+	https := st.One(t, "aws_lb_listener", Where("port", 443))
+	https.Expect(t, map[string]any{"protocol": "HTTPS", "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+		// The issued certificate: the listener waits for the validation.
+		"certificate_arn": validation.Ref("certificate_arn"), "load_balancer_arn": lb.Ref("arn")})
+	st.One(t, "aws_lb_listener", Where("port", 80)).Expect(t, map[string]any{"default_action": []any{map[string]any{
+		"type": "redirect", "redirect": map[string]any{"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}}})
+	st.One(t, "aws_route53_record", Where("name", "agents.talkwise.ai")).Expect(t, map[string]any{
+		"zone_id": "Z0123456789ABCDEFGHIJ", "type": "A",
+		"alias": map[string]any{"name": lb.Ref("dns_name"), "zone_id": lb.Ref("zone_id"), "evaluate_target_health": true}})
+	// The load balancer has no IPv6 address: no AAAA record.
+	if n := len(st.Find("aws_route53_record", Where("type", "AAAA"))); n != 0 {
+		t.Errorf("%d AAAA records for an IPv4-only load balancer", n)
+	}
+	st.One(t, "aws_codedeploy_deployment_group").Expect(t, map[string]any{
+		"load_balancer_info.target_group_pair_info.prod_traffic_route.listener_arns": []string{https.Ref("arn")}})
+
+	// Dev has no domain: plain HTTP on 80, no certificate, no record.
+	dev := stacks["agent-factory-dev"]
+	for _, typ := range []string{"aws_acm_certificate", "aws_route53_record", "aws_acm_certificate_validation"} {
+		if n := len(dev.Resources(typ)); n != 0 {
+			t.Errorf("dev has %d %s", n, typ)
+		}
 	}
 }

@@ -66,7 +66,10 @@ func TestLambdaSpecValues(t *testing.T) {
 		project := strings.TrimSuffix(name, "-"+env)
 		for _, fn := range fns {
 			fnName := fn.String("function_name")
-			if !strings.HasPrefix(fnName, project+"-"+env+"-") {
+			// Adopted functions keep their existing name (ExistingNames); the
+			// only one is practice-interviews production's, checked below.
+			adopted := name == "practice-interviews-production" && fnName == "pi-customerio-trial-ended-lambda"
+			if !strings.HasPrefix(fnName, project+"-"+env+"-") && !adopted {
 				t.Errorf("%s: function %s does not embed project and environment", name, fnName)
 			}
 			timeout, _ := fn.Get("timeout").(float64)
@@ -94,7 +97,8 @@ func TestProjectFunctionsAndParameters(t *testing.T) {
 		stack, function, envVar, value string
 	}{
 		{"practice-interviews-dev", "practice-interviews-dev-pi-customerio-trial-ended-lambda", "BACKEND_URL", "/practice-interviews/dev/backend-url"},
-		{"practice-interviews-production", "practice-interviews-production-pi-customerio-trial-ended-lambda", "BACKEND_URL", "/practice-interviews/production/backend-url"},
+		// Production adopts the live function under the spec's name.
+		{"practice-interviews-production", "pi-customerio-trial-ended-lambda", "BACKEND_URL", "/practice-interviews/production/backend-url"},
 		{"ruk-scheduler-dev", "ruk-scheduler-dev-message-hub-dispatch", "MESSAGE_HUB_URL", "/ruk-scheduler/dev/message-hub-url"},
 		{"project-x-production", "project-x-production-project-x-task", "API_URL", "/project-x/production/api-url"},
 	}
@@ -212,4 +216,72 @@ func TestStateKeysCanBeOverridden(t *testing.T) {
 	dev.Expect(t, map[string]any{"terraform.backend.s3.key": "projects/legacy/terraform-dev.tfstate"})
 	prod := synthtest.Resource{Fields: s["legacy-production"].Doc}
 	prod.Expect(t, map[string]any{"terraform.backend.s3.key": "legacy/production/terraform.tfstate"})
+}
+
+// practice-interviews production adopts the live function under the spec's
+// name: the function, its log group and what it calls itself keep that
+// name; its role stays inside "<project>-<env>-*", and the CI roles may
+// manage exactly that function and its log group besides their prefix.
+func TestPracticeInterviewsProductionAdoptsTheSpecsFunction(t *testing.T) {
+	const name = "pi-customerio-trial-ended-lambda"
+	st := all(t)["practice-interviews-production"]
+	role := st.One(t, "aws_iam_role", synthtest.Where("name", "practice-interviews-production-"+name))
+	group := st.One(t, "aws_cloudwatch_log_group", synthtest.Where("name", "/aws/lambda/"+name))
+	st.One(t, "aws_lambda_function").Expect(t, map[string]any{
+		"function_name": name, "role": role.Ref("arn"), "depends_on": []string{group.Address},
+		"environment.variables.FUNCTION_NAME": name,
+	})
+	applyRole := st.One(t, "aws_iam_role", synthtest.Where("name", "practice-interviews-production-github-actions"))
+	planRole := st.One(t, "aws_iam_role", synthtest.Where("name", "practice-interviews-production-github-plan"))
+	for _, c := range []struct {
+		role            synthtest.Resource
+		functions, logs string
+	}{{applyRole, "Functions", "LogGroups"}, {planRole, "ReadFunctions", "ReadLogGroups"}} {
+		bySid := map[string]any{}
+		doc := st.One(t, "aws_iam_role_policy", synthtest.Where("role", c.role.Ref("name"))).JSON(t, "policy").(map[string]any)
+		for _, s := range doc["Statement"].([]any) {
+			bySid[s.(map[string]any)["Sid"].(string)] = s.(map[string]any)["Resource"]
+		}
+		synthtest.ExpectValue(t, c.functions, bySid[c.functions], []string{
+			"arn:aws:lambda:us-east-2:427479925030:function:practice-interviews-production-*",
+			"arn:aws:lambda:us-east-2:427479925030:function:" + name,
+		})
+		synthtest.ExpectValue(t, c.logs, bySid[c.logs], []string{
+			"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/practice-interviews-production-*",
+			"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/" + name,
+			"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/" + name + ":*",
+		})
+	}
+	// Dev keeps "<project>-<env>-<name>": the adopted name is production's.
+	all(t)["practice-interviews-dev"].One(t, "aws_lambda_function", synthtest.Where("function_name", "practice-interviews-dev-"+name))
+}
+
+// Every project stack watches itself: its alarm topic "<stack>-alarms",
+// encrypted with the platform's alarm key, and alarms named "<stack>-..."
+// that notify it: seven for the ECS service (load balancer and task 5xx,
+// unhealthy targets in blue and green, p95 response time, CPU, memory), and
+// for a scheduled-Lambda stack three per function (errors, throttles,
+// duration) plus its schedule group's failed invocations.
+func TestEveryStackHasItsAlarms(t *testing.T) {
+	for name, s := range all(t) {
+		if name == "platform" {
+			continue
+		}
+		topic := s.One(t, "aws_sns_topic")
+		topic.Expect(t, map[string]any{"name": name + "-alarms", "kms_master_key_id": "alias/infra-platform-alarms"})
+		alarms := s.Resources("aws_cloudwatch_metric_alarm")
+		want := 7
+		if fns := len(s.Resources("aws_lambda_function")); fns > 0 {
+			want = 3*fns + 1
+		}
+		if len(alarms) != want {
+			t.Errorf("%s: %d alarms; want %d", name, len(alarms), want)
+		}
+		for _, a := range alarms {
+			if !strings.HasPrefix(a.String("alarm_name"), name+"-") {
+				t.Errorf("%s: alarm %q does not embed project and environment", name, a.String("alarm_name"))
+			}
+			a.Expect(t, map[string]any{"alarm_actions": []string{topic.Ref("arn")}, "ok_actions": []string{topic.Ref("arn")}})
+		}
+	}
 }

@@ -43,8 +43,8 @@ func TestLoadBalancerRejectsBadInput(t *testing.T) {
 		want  string
 	}{
 		{"certificate from another region", core.Names{Project: "api", Environment: core.Dev},
-			LoadBalancerProps{CertificateARN: strings.Replace(cert, "us-east-2", "eu-west-1", 1)},
-			"CertificateARN: certificate arn:aws:acm:eu-west-1:"},
+			LoadBalancerProps{Certificate: ExistingCertificate(strings.Replace(cert, "us-east-2", "eu-west-1", 1))},
+			"Certificate: certificate arn:aws:acm:eu-west-1:"},
 		{"target group name over 32 characters", core.Names{Project: "customer-onboarding-api", Environment: core.Production},
 			LoadBalancerProps{},
 			`target group name (green): target group name "customer-onboarding-api-production-green" is 40 characters; AWS allows at most 32; shorten the project or resource name by 8 characters`},

@@ -3,8 +3,26 @@ package alb
 import (
 	"regexp"
 
+	"github.com/aws/jsii-runtime-go"
+
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 )
+
+// Certificate is what the HTTPS listener serves: an acm.Certificate the
+// stack requests and validates, or an ExistingCertificate.
+type Certificate interface {
+	// CertificateArn is the certificate's ARN, or a reference that resolves
+	// once the certificate is issued.
+	CertificateArn() *string
+}
+
+// ExistingCertificate is an ACM certificate issued outside the stack, by
+// ARN. It must be in the platform's region and account
+// (ValidateCertificateARN).
+type ExistingCertificate string
+
+// CertificateArn is the ARN.
+func (c ExistingCertificate) CertificateArn() *string { return jsii.String(string(c)) }
 
 var certificateARN = regexp.MustCompile(`^arn:aws:acm:([a-z0-9-]+):(\d{12}):certificate/([0-9a-f-]{36})$`)
 

@@ -38,10 +38,11 @@ type Network interface {
 // LoadBalancerProps configure a LoadBalancer.
 type LoadBalancerProps struct {
 	Network Network
-	// CertificateARN is an ACM certificate in the platform's region. When
-	// set, port 443 serves HTTPS and port 80 redirects to it; when empty,
-	// port 80 forwards plain HTTP and there is no 443 listener.
-	CertificateARN string
+	// Certificate is what port 443 serves HTTPS with (TLS 1.2+, SSLPolicy),
+	// port 80 then answering a permanent redirect to it: an acm.Certificate
+	// the stack requests, or an ExistingCertificate by ARN. Defaults to
+	// none: port 80 forwards plain HTTP and there is no 443 listener.
+	Certificate Certificate
 	// DeletionProtection refuses deletes of the load balancer. Defaults to false.
 	DeletionProtection bool
 	// Deployment defaults to core.Rolling: one target group, "blue", whose
@@ -70,8 +71,8 @@ func (p *LoadBalancerProps) applyDefaults() {
 func (p *LoadBalancerProps) validate(n core.Names, platform core.Platform) error {
 	p.applyDefaults()
 	errs := []error{p.Deployment.Validate("Deployment")}
-	if p.CertificateARN != "" {
-		errs = append(errs, ValidateCertificateARN("CertificateARN", p.CertificateARN, platform))
+	if existing, ok := p.Certificate.(ExistingCertificate); ok {
+		errs = append(errs, ValidateCertificateARN("Certificate", string(existing), platform))
 	}
 	if p.TargetPort < 1 || p.TargetPort > 65535 {
 		errs = append(errs, core.Errorf("TargetPort", "use a port between 1 and 65535", "port %d is out of range", p.TargetPort))
@@ -115,6 +116,10 @@ func (g *TargetGroup) Arn() *string { return g.Resource.Arn() }
 // through Name is created after it.
 func (g *TargetGroup) Name() *string { return g.Resource.Name() }
 
+// ArnSuffix is "targetgroup/<name>/<id>", the TargetGroup dimension of its
+// CloudWatch metrics.
+func (g *TargetGroup) ArnSuffix() *string { return g.Resource.ArnSuffix() }
+
 // NewLoadBalancer creates the load balancer, its target groups and listeners.
 func NewLoadBalancer(scope constructs.Construct, id string, props *LoadBalancerProps) *LoadBalancer {
 	st := stack.Of(scope)
@@ -147,7 +152,7 @@ func NewLoadBalancer(scope constructs.Construct, id string, props *LoadBalancerP
 	if blueGreen {
 		trafficLifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("default_action")}}
 	}
-	if props.CertificateARN == "" {
+	if props.Certificate == nil {
 		l.HTTP = lblistener.NewLbListener(c, jsii.String("Http"), &lblistener.LbListenerConfig{
 			LoadBalancerArn: l.Resource.Arn(),
 			Port:            jsii.Number(80),
@@ -175,7 +180,7 @@ func NewLoadBalancer(scope constructs.Construct, id string, props *LoadBalancerP
 		Port:            jsii.Number(443),
 		Protocol:        jsii.String("HTTPS"),
 		SslPolicy:       jsii.String(SSLPolicy),
-		CertificateArn:  jsii.String(props.CertificateARN),
+		CertificateArn:  props.Certificate.CertificateArn(),
 		DefaultAction:   forward,
 		Lifecycle:       trafficLifecycle,
 	})
@@ -216,5 +221,20 @@ func (l *LoadBalancer) ProductionListener() lblistener.LbListener {
 // Arn is the load balancer's ARN.
 func (l *LoadBalancer) Arn() *string { return l.Resource.Arn() }
 
+// ArnSuffix is "app/<name>/<id>", the LoadBalancer dimension of its
+// CloudWatch metrics.
+func (l *LoadBalancer) ArnSuffix() *string { return l.Resource.ArnSuffix() }
+
 // DNSName is the load balancer's public DNS name.
 func (l *LoadBalancer) DNSName() *string { return l.Resource.DnsName() }
+
+// AliasDNSName is what a Route 53 alias record points at (route53.AliasTarget).
+func (l *LoadBalancer) AliasDNSName() *string { return l.Resource.DnsName() }
+
+// AliasZoneID is the load balancer's canonical hosted zone, for alias records.
+func (l *LoadBalancer) AliasZoneID() *string { return l.Resource.ZoneId() }
+
+// DualStack is false: the load balancer has IPv4 addresses only (the
+// provider's default ip_address_type), so a domain gets an A record and
+// no AAAA.
+func (l *LoadBalancer) DualStack() bool { return false }

@@ -51,6 +51,16 @@ type TargetGroup interface {
 	Name() *string
 }
 
+// Alarm is a CloudWatch alarm that stops and rolls back a deployment.
+type Alarm interface {
+	// AlarmName is a reference to the alarm's name, so the group is created
+	// after the alarm (CodeDeploy refuses an alarm that does not exist).
+	AlarmName() *string
+}
+
+// MaxAlarms is how many alarms CodeDeploy watches per deployment group.
+const MaxAlarms = 10
+
 // EcsDeploymentGroupProps configure an EcsDeploymentGroup.
 type EcsDeploymentGroupProps struct {
 	// Service is the ECS service to deploy. Required.
@@ -65,6 +75,12 @@ type EcsDeploymentGroupProps struct {
 	// TerminationWaitMinutes is how long blue tasks stay after a successful
 	// deployment. Defaults to 5; CodeDeploy allows 0-2880.
 	TerminationWaitMinutes *int
+	// Alarms stop a deployment that raises any of them and roll it back
+	// (DEPLOYMENT_STOP_ON_ALARM), while the blue tasks still run: during the
+	// deployment and the termination wait. CodeDeploy also refuses to start
+	// a deployment while one of them is in ALARM. At most 10. Defaults to
+	// none: only a failed deployment rolls back.
+	Alarms []Alarm
 }
 
 func (p *EcsDeploymentGroupProps) validate(n core.Names) error {
@@ -83,6 +99,9 @@ func (p *EcsDeploymentGroupProps) validate(n core.Names) error {
 		errs = append(errs, core.Errorf("TargetGroups", "deploy the load balancer with core.BlueGreen (blue/green needs two target groups)", "blue and green are not a pair"))
 	}
 	errs = append(errs, core.CheckLength("CodeDeploy role", "IAM role", ServiceRoleName(n), core.MaxIAMRoleName))
+	if len(p.Alarms) > MaxAlarms {
+		errs = append(errs, core.Errorf("Alarms", fmt.Sprintf("watch at most %d alarms (combine others in a composite alarm)", MaxAlarms), "%d alarms", len(p.Alarms)))
+	}
 	if p.ProductionListener == nil || p.Service == nil {
 		errs = append(errs, fmt.Errorf("codedeploy.EcsDeploymentGroupProps: Service and ProductionListener are required"))
 	}
@@ -141,7 +160,7 @@ func NewEcsDeploymentGroup(scope constructs.Construct, id string, props *EcsDepl
 		},
 		AutoRollbackConfiguration: &codedeploydeploymentgroup.CodedeployDeploymentGroupAutoRollbackConfiguration{
 			Enabled: jsii.Bool(true),
-			Events:  jsii.Strings("DEPLOYMENT_FAILURE"),
+			Events:  jsii.Strings(rollbackEvents(props)...),
 		},
 		EcsService: &codedeploydeploymentgroup.CodedeployDeploymentGroupEcsService{
 			ClusterName: jsii.String(props.Service.ClusterName()),
@@ -159,9 +178,31 @@ func NewEcsDeploymentGroup(scope constructs.Construct, id string, props *EcsDepl
 			},
 		},
 	}
+	if len(props.Alarms) > 0 {
+		names := make([]*string, len(props.Alarms))
+		for i, a := range props.Alarms {
+			names[i] = a.AlarmName()
+		}
+		cfg.AlarmConfiguration = &codedeploydeploymentgroup.CodedeployDeploymentGroupAlarmConfiguration{
+			Alarms:  &names,
+			Enabled: jsii.Bool(true),
+			// A deployment whose alarms cannot be read stops: rolling out
+			// blind is what the alarms are there to prevent.
+			IgnorePollAlarmFailure: jsii.Bool(false),
+		}
+	}
 	cfg.DependsOn = &[]cdktf.ITerraformDependable{props.Service.Dependable()}
 	g.Resource = codedeploydeploymentgroup.NewCodedeployDeploymentGroup(c, jsii.String("Resource"), cfg)
 	return g
+}
+
+// rollbackEvents are what roll a deployment back: a failure, and with
+// alarms, an alarm stopping it.
+func rollbackEvents(props *EcsDeploymentGroupProps) []string {
+	if len(props.Alarms) > 0 {
+		return []string{"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"}
+	}
+	return []string{"DEPLOYMENT_FAILURE"}
 }
 
 // AppName is the CodeDeploy application's name.

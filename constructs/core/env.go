@@ -50,3 +50,12 @@ func (e Environment) DefaultLogRetentionDays() int {
 	}
 	return 30
 }
+
+// CheckEnvironment refuses a settings key that is not an environment,
+// naming the setting, so a typo such as "prod" is never silently ignored.
+func CheckEnvironment(field string, env Environment) error {
+	if _, err := ParseEnvironment(string(env)); err != nil {
+		return Errorf(field, "use one of "+EnvironmentList(), "unknown environment %q", env)
+	}
+	return nil
+}

@@ -10,13 +10,20 @@ type Platform struct {
 	LockTable string
 	// ManagedBy is written to every resource's ManagedBy tag.
 	ManagedBy string
+	// AlarmKeyAlias is the KMS key (by alias) every stack's alarm topic is
+	// encrypted with. The platform stack creates it: CloudWatch cannot
+	// publish to a topic encrypted with the AWS managed alias/aws/sns, whose
+	// key policy no one can change, and one customer managed key for the
+	// account costs $1 a month where one per stack would cost $1 each.
+	AlarmKeyAlias string
 }
 
 // Talkwise is the platform the projects in this repository deploy to.
 var Talkwise = Platform{
-	AccountID:   "427479925030",
-	Region:      "us-east-2",
-	StateBucket: "infra-platform-tfstate-427479925030",
-	LockTable:   "infra-platform-tfstate-lock",
-	ManagedBy:   "cdktf",
+	AccountID:     "427479925030",
+	Region:        "us-east-2",
+	StateBucket:   "infra-platform-tfstate-427479925030",
+	LockTable:     "infra-platform-tfstate-lock",
+	ManagedBy:     "cdktf",
+	AlarmKeyAlias: "alias/infra-platform-alarms",
 }

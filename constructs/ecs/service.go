@@ -248,6 +248,32 @@ func (f *FargateService) Arn() string {
 	return fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", f.platform.Region, f.platform.AccountID, f.clusterName, f.name)
 }
 
+// Alarm is a CloudWatch alarm that rolls a deployment back.
+type Alarm interface {
+	// AlarmName is a reference to the alarm's name.
+	AlarmName() *string
+}
+
+// RollBackOnAlarms makes ECS roll back a rolling deployment during which any
+// of alarms goes to ALARM (ECS deployment alarms), beside the circuit
+// breaker's check of failing tasks. A blue/green service is rolled back by
+// its CodeDeploy deployment group instead (codedeploy.EcsDeploymentGroupProps.Alarms),
+// so it is refused here.
+func (f *FargateService) RollBackOnAlarms(alarms ...Alarm) {
+	if f.deployment == core.BlueGreen {
+		panic(core.Errorf("RollBackOnAlarms", "give the alarms to the CodeDeploy deployment group (codedeploy.EcsDeploymentGroupProps.Alarms)",
+			"service %s is deployed blue/green by CodeDeploy, which ignores ECS deployment alarms", f.name))
+	}
+	if len(alarms) == 0 {
+		return
+	}
+	names := make([]*string, len(alarms))
+	for i, a := range alarms {
+		names[i] = a.AlarmName()
+	}
+	f.Resource.PutAlarms(&ecsservice.EcsServiceAlarms{AlarmNames: &names, Enable: jsii.Bool(true), Rollback: jsii.Bool(true)})
+}
+
 // GrantDeploy lets grantee release a new image of this service: register a
 // task definition revision and hand it this service's two roles.
 //

@@ -5,6 +5,7 @@ package lambda
 
 import (
 	"fmt"
+	"regexp"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -37,8 +38,16 @@ var reservedEnv = map[string]bool{"PROJECT_NAME": true, "ENVIRONMENT": true, "FU
 // FunctionProps configure a Function.
 type FunctionProps struct {
 	// Name is the function's short name, e.g. "pi-customerio-trial-ended-lambda".
-	// The deployed name is "<project>-<env>-<Name>".
+	// The deployed name is "<project>-<env>-<Name>" unless FunctionName says
+	// otherwise; the execution role is always "<project>-<env>-<Name>".
 	Name string
+	// FunctionName is the deployed name of a function that exists already
+	// and is adopted under it (docs/migrating-from-hcl.md), since a renamed
+	// function is a new function: Terraform would replace the live one.
+	// Defaults to "<project>-<env>-<Name>". One account holds dev and
+	// production, so an adopted name may be used by one stack only; the
+	// synth-time policy checks refuse a second.
+	FunctionName string
 	// Code is the bundled handler (see Build).
 	Code *Bundle
 	// Description defaults to empty.
@@ -78,9 +87,12 @@ func (p *FunctionProps) Validate(n core.Names) error {
 	if err := core.ValidateResourceName("function name", p.Name); err != nil {
 		errs = append(errs, err)
 	}
+	if p.FunctionName != "" {
+		errs = append(errs, ValidateFunctionName(field+".FunctionName", p.FunctionName))
+	}
 	errs = append(errs,
-		core.CheckLength(field, "Lambda function", p.FunctionName(n), core.MaxLambdaFunctionName),
-		core.CheckLength(field, "IAM role", p.FunctionName(n), core.MaxIAMRoleName))
+		core.CheckLength(field, "Lambda function", p.DeployedName(n), core.MaxLambdaFunctionName),
+		core.CheckLength(field, "IAM role", p.RoleName(n), core.MaxIAMRoleName))
 	if p.MemoryMB < MinMemoryMB || p.MemoryMB > MaxMemoryMB {
 		errs = append(errs, core.Errorf(field+".MemoryMB", fmt.Sprintf("use %d-%d MB", MinMemoryMB, MaxMemoryMB), "%d MB is outside Lambda's range", p.MemoryMB))
 	}
@@ -145,7 +157,7 @@ func (p *FunctionProps) knownEnvironment(n core.Names) map[string]string {
 	env := map[string]string{
 		"PROJECT_NAME":  n.Project,
 		"ENVIRONMENT":   string(n.Environment),
-		"FUNCTION_NAME": p.FunctionName(n),
+		"FUNCTION_NAME": p.DeployedName(n),
 		// The zip ships a source map; this makes stack traces point at TypeScript.
 		"NODE_OPTIONS": "--enable-source-maps",
 	}
@@ -161,8 +173,33 @@ func (p *FunctionProps) knownEnvironment(n core.Names) map[string]string {
 	return env
 }
 
-// FunctionName is the deployed name in the stack named n, "<project>-<env>-<name>".
-func (p *FunctionProps) FunctionName(n core.Names) string { return n.Resource(p.Name) }
+// DeployedName is the function's name in the stack named n: FunctionName,
+// or "<project>-<env>-<name>".
+func (p *FunctionProps) DeployedName(n core.Names) string {
+	if p.FunctionName != "" {
+		return p.FunctionName
+	}
+	return n.Resource(p.Name)
+}
+
+// RoleName is the execution role's name, "<project>-<env>-<name>" also for
+// an adopted function: the role is new, and inside the names the stack's
+// CI roles may manage.
+func (p *FunctionProps) RoleName(n core.Names) string { return n.Resource(p.Name) }
+
+// functionNamePattern is what Lambda accepts as a function name (its
+// CreateFunction API: letters, digits, hyphens, underscores).
+var functionNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// ValidateFunctionName checks an existing function's name against Lambda's
+// rules, naming field.
+func ValidateFunctionName(field, name string) error {
+	if !functionNamePattern.MatchString(name) {
+		return core.Errorf(field, "give the existing function's name exactly as Lambda shows it (letters, digits, - and _), not its ARN",
+			"%q is not a Lambda function name", name)
+	}
+	return core.CheckLength(field, "Lambda function", name, core.MaxLambdaFunctionName)
+}
 
 // Function is a Lambda function with its log group and execution role.
 type Function struct {
@@ -171,6 +208,7 @@ type Function struct {
 	Role     *iam.Role
 	LogGroup *logs.LogGroup
 	name     string
+	timeout  int
 	arn      *string // read once: each read is a jsii round trip
 }
 
@@ -182,14 +220,14 @@ func NewFunction(scope constructs.Construct, id string, props *FunctionProps) *F
 		panic(err)
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	name := props.FunctionName(n)
+	name := props.DeployedName(n)
 
 	logGroup := logs.NewLogGroup(c, "Logs", &logs.LogGroupProps{
 		Name:          "/aws/lambda/" + name,
 		RetentionDays: props.LogRetentionDays,
 	})
 	role := iam.NewRole(c, "Role", &iam.RoleProps{
-		Name:        name,
+		Name:        props.RoleName(n),
 		Description: fmt.Sprintf("Execution role of Lambda %s", name),
 		Trust:       []iam.Statement{iam.ServicePrincipal("lambda.amazonaws.com", platform.AccountID)},
 	})
@@ -228,11 +266,14 @@ func NewFunction(scope constructs.Construct, id string, props *FunctionProps) *F
 		cfg.Description = jsii.String(props.Description)
 	}
 	fn := lambdafunction.NewLambdaFunction(c, jsii.String("Resource"), cfg)
-	return &Function{Construct: c, Resource: fn, Role: role, LogGroup: logGroup, name: name}
+	return &Function{Construct: c, Resource: fn, Role: role, LogGroup: logGroup, name: name, timeout: props.TimeoutSeconds}
 }
 
 // FunctionName is the deployed name.
 func (f *Function) FunctionName() string { return f.name }
+
+// TimeoutSeconds is the function's timeout.
+func (f *Function) TimeoutSeconds() int { return f.timeout }
 
 // Arn is the function's ARN.
 func (f *Function) Arn() *string {

@@ -42,3 +42,28 @@ func TestFunctionPropsValidation(t *testing.T) {
 		t.Errorf("defaults = %d MB, %d s, %d days; want 128, 30, 90", ok.MemoryMB, ok.TimeoutSeconds, ok.LogRetentionDays)
 	}
 }
+
+func TestAdoptedFunctionName(t *testing.T) {
+	n := core.Names{Project: "practice-interviews", Environment: core.Production}
+	code := &Bundle{}
+	p := FunctionProps{Name: "pi-customerio-trial-ended-lambda", FunctionName: "pi-customerio-trial-ended-lambda", Code: code}
+	if err := p.Validate(n); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.DeployedName(n); got != "pi-customerio-trial-ended-lambda" {
+		t.Errorf("DeployedName = %q", got)
+	}
+	if got := p.RoleName(n); got != "practice-interviews-production-pi-customerio-trial-ended-lambda" {
+		t.Errorf("RoleName = %q: the role stays inside <project>-<env>-*", got)
+	}
+	for name, want := range map[string]string{
+		"arn:aws:lambda:us-east-2:427479925030:function:pi-x": `functions.a.FunctionName: "arn:aws:lambda:us-east-2:427479925030:function:pi-x" is not a Lambda function name; give the existing function's name`,
+		"pi x":                  `"pi x" is not a Lambda function name`,
+		strings.Repeat("f", 65): "is 65 characters; AWS allows at most 64",
+	} {
+		p := FunctionProps{Name: "a", FunctionName: name, Code: code}
+		if err := p.Validate(n); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v; want %q", name, err, want)
+		}
+	}
+}

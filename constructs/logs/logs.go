@@ -70,24 +70,32 @@ func (g *LogGroup) GrantWrite(grantee iam.Grantable, sid string) {
 		*g.Arn()+":log-stream:*"))
 }
 
-// groupsARN matches the log groups whose names start with prefix.
-func groupsARN(p core.Platform, prefix string) string {
-	return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s*", p.Region, p.AccountID, prefix)
+// groupsARN matches the log groups whose names start with prefix, plus the
+// groups named exactly in names (as "<name>" and "<name>:*", the two forms
+// CloudWatch Logs' actions are authorized against).
+func groupsARN(p core.Platform, prefix string, names []string) []string {
+	out := []string{fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s*", p.Region, p.AccountID, prefix)}
+	for _, name := range names {
+		arn := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", p.Region, p.AccountID, name)
+		out = append(out, arn, arn+":*")
+	}
+	return out
 }
 
 // GrantApply lets grantee create, change and delete the log groups whose
-// names start with prefix, as `terraform apply` does.
+// names start with prefix, and those named exactly in names (the log
+// groups of adopted functions), as `terraform apply` does.
 //
 // Actions: logs:CreateLogGroup, DeleteLogGroup, PutRetentionPolicy,
 // DeleteRetentionPolicy, ListTagsForResource, ListTagsLogGroup,
 // TagResource, UntagResource on those groups; logs:DescribeLogGroups on "*"
 // (it cannot be scoped to a resource).
-func GrantApply(grantee iam.Grantable, p core.Platform, prefix string) {
+func GrantApply(grantee iam.Grantable, p core.Platform, prefix string, names ...string) {
 	grantee.AddToPolicy(
 		iam.Allow("LogGroups", []string{
 			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
 			"logs:ListTagsForResource", "logs:ListTagsLogGroup", "logs:TagResource", "logs:UntagResource",
-		}, groupsARN(p, prefix)),
+		}, groupsARN(p, prefix, names)...),
 		iam.Allow("DescribeLogGroups", []string{"logs:DescribeLogGroups"}, "*"),
 	)
 }
@@ -95,9 +103,9 @@ func GrantApply(grantee iam.Grantable, p core.Platform, prefix string) {
 // GrantPlan lets grantee read what refreshing those log groups reads
 // (`terraform plan`): logs:ListTagsForResource and ListTagsLogGroup on
 // them, logs:DescribeLogGroups on "*".
-func GrantPlan(grantee iam.Grantable, p core.Platform, prefix string) {
+func GrantPlan(grantee iam.Grantable, p core.Platform, prefix string, names ...string) {
 	grantee.AddToPolicy(
-		iam.Allow("ReadLogGroups", []string{"logs:ListTagsForResource", "logs:ListTagsLogGroup"}, groupsARN(p, prefix)),
+		iam.Allow("ReadLogGroups", []string{"logs:ListTagsForResource", "logs:ListTagsLogGroup"}, groupsARN(p, prefix, names)...),
 		iam.Allow("DescribeLogGroups", []string{"logs:DescribeLogGroups"}, "*"),
 	)
 }

@@ -7,24 +7,37 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
 )
 
+// schedulesARN matches the schedules of the stack's group.
 func schedulesARN(n core.Names, p core.Platform) string {
-	return fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule/default/%s-*", p.Region, p.AccountID, n.Prefix())
+	return fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule/%s/*", p.Region, p.AccountID, GroupName(n))
+}
+
+// groupARN is the stack's schedule group.
+func groupARN(n core.Names, p core.Platform) string {
+	return fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule-group/%s", p.Region, p.AccountID, GroupName(n))
 }
 
 func queuesARN(n core.Names, p core.Platform) string {
 	return fmt.Sprintf("arn:aws:sqs:%s:%s:%s-*", p.Region, p.AccountID, n.Prefix())
 }
 
-// GrantApply lets grantee create, change and delete the schedules and the
-// dead-letter queue of the stack named n, as `terraform apply` does.
+// GrantApply lets grantee create, change and delete the schedule group,
+// the schedules and the dead-letter queue of the stack named n, as
+// `terraform apply` does.
 //
-// Actions: scheduler:CreateSchedule, DeleteSchedule, GetSchedule,
-// UpdateSchedule on "<project>-<env>-*" schedules of the default group;
+// Actions: scheduler:CreateScheduleGroup, DeleteScheduleGroup,
+// GetScheduleGroup, ListTagsForResource, TagResource, UntagResource on the
+// group "<project>-<env>"; scheduler:CreateSchedule, DeleteSchedule,
+// GetSchedule, UpdateSchedule on the schedules in it;
 // sqs:CreateQueue, DeleteQueue, GetQueueAttributes, SetQueueAttributes,
 // GetQueueUrl, ListQueueTags, TagQueue, UntagQueue on "<project>-<env>-*"
 // queues.
 func GrantApply(grantee iam.Grantable, n core.Names, p core.Platform) {
 	grantee.AddToPolicy(
+		iam.Allow("ScheduleGroup", []string{
+			"scheduler:CreateScheduleGroup", "scheduler:DeleteScheduleGroup", "scheduler:GetScheduleGroup",
+			"scheduler:ListTagsForResource", "scheduler:TagResource", "scheduler:UntagResource",
+		}, groupARN(n, p)),
 		iam.Allow("Schedules", []string{
 			"scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule",
 		}, schedulesARN(n, p)),
@@ -36,10 +49,12 @@ func GrantApply(grantee iam.Grantable, n core.Names, p core.Platform) {
 }
 
 // GrantPlan lets grantee read what refreshing them reads (`terraform
-// plan`): scheduler:GetSchedule; sqs:GetQueueAttributes, GetQueueUrl,
+// plan`): scheduler:GetScheduleGroup, ListTagsForResource on the group;
+// scheduler:GetSchedule; sqs:GetQueueAttributes, GetQueueUrl,
 // ListQueueTags.
 func GrantPlan(grantee iam.Grantable, n core.Names, p core.Platform) {
 	grantee.AddToPolicy(
+		iam.Allow("ReadScheduleGroup", []string{"scheduler:GetScheduleGroup", "scheduler:ListTagsForResource"}, groupARN(n, p)),
 		iam.Allow("ReadSchedules", []string{"scheduler:GetSchedule"}, schedulesARN(n, p)),
 		iam.Allow("ReadDeadLetterQueue", []string{"sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"}, queuesARN(n, p)),
 	)

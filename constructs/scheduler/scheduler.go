@@ -9,6 +9,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/schedulerschedule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/schedulerschedulegroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/sqsqueue"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -36,20 +37,39 @@ type SchedulesProps struct {
 	DeadLetterQueue bool
 }
 
-// Schedules is the scheduler role, the schedules and the optional DLQ.
+// Schedules is the stack's schedule group, the scheduler role, the
+// schedules and the optional DLQ.
 type Schedules struct {
 	constructs.Construct
+	// Group holds the stack's schedules. EventBridge Scheduler publishes its
+	// metrics (failed invocations, dropped events) per schedule group only,
+	// so a stack watches its own schedules through a group of its own; the
+	// shared "default" group would mix every project's.
+	Group     schedulerschedulegroup.SchedulerScheduleGroup
 	Role      *iam.Role
 	Resources map[string]schedulerschedule.SchedulerSchedule
 	DLQ       sqsqueue.SqsQueue
+	groupName string
 }
 
 // ScheduleName is the deployed name, "<project>-<env>-<schedule>".
 func ScheduleName(n core.Names, schedule string) string { return n.Resource(schedule) }
 
+// GroupName is the stack's schedule group, "<project>-<env>".
+func GroupName(n core.Names) string { return n.Prefix() }
+
+// MaxGroupName is EventBridge Scheduler's limit on a group's name.
+const MaxGroupName = 64
+
+// GroupName is the name of the stack's schedule group ("" without schedules).
+func (s *Schedules) GroupName() string { return s.groupName }
+
+// DeadLetterQueueName is "<project>-<env>-scheduler-dlq".
+func DeadLetterQueueName(n core.Names) string { return n.Resource("scheduler-dlq") }
+
 // ValidateNames checks deployed schedule names against AWS's 64 characters.
 func ValidateNames(n core.Names, schedules []Schedule) error {
-	var errs []error
+	errs := []error{core.CheckLength("project name (schedule group)", "schedule group", GroupName(n), MaxGroupName)}
 	for _, s := range schedules {
 		errs = append(errs, core.CheckLength("schedules."+s.Name+".name", "schedule", ScheduleName(n, s.Name), core.MaxScheduleName))
 	}
@@ -69,6 +89,10 @@ func NewSchedules(scope constructs.Construct, id string, props *SchedulesProps) 
 	if err := ValidateNames(n, props.Schedules); err != nil {
 		panic(err)
 	}
+	out.groupName = GroupName(n)
+	out.Group = schedulerschedulegroup.NewSchedulerScheduleGroup(c, jsii.String("Group"), &schedulerschedulegroup.SchedulerScheduleGroupConfig{
+		Name: jsii.String(out.groupName),
+	})
 	out.Role = iam.NewRole(c, "Role", &iam.RoleProps{
 		Name:        n.Resource("scheduler"),
 		Description: "EventBridge Scheduler role of " + n.Prefix(),
@@ -77,7 +101,7 @@ func NewSchedules(scope constructs.Construct, id string, props *SchedulesProps) 
 	var dlq *schedulerschedule.SchedulerScheduleTargetDeadLetterConfig
 	if props.DeadLetterQueue {
 		out.DLQ = sqsqueue.NewSqsQueue(c, jsii.String("DeadLetterQueue"), &sqsqueue.SqsQueueConfig{
-			Name:                    jsii.String(n.Resource("scheduler-dlq")),
+			Name:                    jsii.String(DeadLetterQueueName(n)),
 			SqsManagedSseEnabled:    jsii.Bool(true),
 			MessageRetentionSeconds: jsii.Number(14 * 24 * 3600),
 		})
@@ -112,7 +136,7 @@ func NewSchedules(scope constructs.Construct, id string, props *SchedulesProps) 
 		}
 		out.Resources[s.Name] = schedulerschedule.NewSchedulerSchedule(c, jsii.String(fmt.Sprintf("Schedule-%s", s.Name)), &schedulerschedule.SchedulerScheduleConfig{
 			Name:                       jsii.String(ScheduleName(n, s.Name)),
-			GroupName:                  jsii.String("default"),
+			GroupName:                  out.Group.Name(),
 			Description:                jsii.String(s.Description),
 			ScheduleExpression:         jsii.String(s.Expression),
 			ScheduleExpressionTimezone: jsii.String(s.Timezone),

@@ -61,8 +61,8 @@ func (p Project) validateStateKeys() error {
 	var errs []error
 	used := map[string]bool{}
 	for _, env := range sortedEnvs(p.StateKeys) {
-		if _, err := core.ParseEnvironment(string(env)); err != nil {
-			errs = append(errs, core.Errorf(fmt.Sprintf("StateKeys[%s]", env), "use "+core.EnvironmentList(), "%v", err))
+		if err := core.CheckEnvironment(fmt.Sprintf("StateKeys[%s]", env), env); err != nil {
+			errs = append(errs, err)
 			continue
 		}
 		key := p.StateKeys[env]

@@ -40,21 +40,31 @@ type Assumptions struct {
 	// ECRGBPerRepository is the image storage each repository keeps (its
 	// lifecycle policy bounds it). Defaults to 1 GB.
 	ECRGBPerRepository float64
+	// AlarmNotificationsPerMonth is how many messages each alarm topic
+	// publishes a month (an alarm's ALARM and its OK are two). Defaults
+	// to 60: a few incidents a month across the stack's alarms.
+	AlarmNotificationsPerMonth float64
+	// DNSQueriesPerMonth is the queries a month each DNS record that is not
+	// an alias answers (a certificate's validation record: ACM checks it
+	// when it renews). Defaults to 1,000.
+	DNSQueriesPerMonth float64
 }
 
 // DefaultAssumptions returns the documented defaults.
 func DefaultAssumptions() Assumptions {
 	return Assumptions{
-		LambdaDuration:       time.Second,
-		LambdaLogBytes:       2048,
-		LogGBPerGroup:        1,
-		ALBGBPerMonth:        50,
-		ALBNewConnsPerSecond: 1,
-		NATGBPerMonth:        20,
-		EndpointGBPerMonth:   1,
-		SecretCallsPerMonth:  1000,
-		RequestsPerMonth:     1_000_000,
-		ECRGBPerRepository:   1,
+		LambdaDuration:             time.Second,
+		LambdaLogBytes:             2048,
+		LogGBPerGroup:              1,
+		ALBGBPerMonth:              50,
+		ALBNewConnsPerSecond:       1,
+		NATGBPerMonth:              20,
+		EndpointGBPerMonth:         1,
+		SecretCallsPerMonth:        1000,
+		RequestsPerMonth:           1_000_000,
+		ECRGBPerRepository:         1,
+		AlarmNotificationsPerMonth: 60,
+		DNSQueriesPerMonth:         1000,
 	}
 }
 
@@ -70,6 +80,8 @@ func (a *Assumptions) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&a.SecretCallsPerMonth, "secret-calls", a.SecretCallsPerMonth, "GetSecretValue calls a month per secret")
 	fs.Float64Var(&a.RequestsPerMonth, "requests", a.RequestsPerMonth, "web requests a month inspected by each WAF web ACL")
 	fs.Float64Var(&a.ECRGBPerRepository, "ecr-gb", a.ECRGBPerRepository, "GB of images stored in each ECR repository")
+	fs.Float64Var(&a.AlarmNotificationsPerMonth, "alarm-notifications", a.AlarmNotificationsPerMonth, "messages a month each alarm topic publishes (ALARM and OK are two)")
+	fs.Float64Var(&a.DNSQueriesPerMonth, "dns-queries", a.DNSQueriesPerMonth, "queries a month each DNS record that is not an alias answers")
 }
 
 func (a Assumptions) validate() error {
@@ -77,7 +89,7 @@ func (a Assumptions) validate() error {
 		"-lambda-duration": a.LambdaDuration.Seconds(), "-lambda-log-bytes": a.LambdaLogBytes, "-log-gb": a.LogGBPerGroup,
 		"-alb-gb": a.ALBGBPerMonth, "-alb-new-conns": a.ALBNewConnsPerSecond, "-nat-gb": a.NATGBPerMonth,
 		"-endpoint-gb": a.EndpointGBPerMonth, "-secret-calls": a.SecretCallsPerMonth, "-requests": a.RequestsPerMonth,
-		"-ecr-gb": a.ECRGBPerRepository,
+		"-ecr-gb": a.ECRGBPerRepository, "-alarm-notifications": a.AlarmNotificationsPerMonth, "-dns-queries": a.DNSQueriesPerMonth,
 	} {
 		if v < 0 {
 			return fmt.Errorf("%s: %v is negative; use zero or more", name, v)
@@ -90,7 +102,8 @@ func (a Assumptions) validate() error {
 func (a Assumptions) String() string {
 	return fmt.Sprintf("Lambda %v and %.0f log bytes per invocation; %.3g GB/month per other log group; "+
 		"ALB %.3g GB/month and %.3g new connections/s; NAT %.3g GB/month per gateway; %.3g GB/month per interface endpoint; "+
-		"%s secret reads/month per secret; %s WAF requests/month; %.3g GB per ECR repository",
+		"%s secret reads/month per secret; %s WAF requests/month; %.3g GB per ECR repository; %s notifications/month per alarm topic; %s queries/month per non-alias DNS record",
 		a.LambdaDuration, a.LambdaLogBytes, a.LogGBPerGroup, a.ALBGBPerMonth, a.ALBNewConnsPerSecond, a.NATGBPerMonth,
-		a.EndpointGBPerMonth, count(a.SecretCallsPerMonth), count(a.RequestsPerMonth), a.ECRGBPerRepository)
+		a.EndpointGBPerMonth, count(a.SecretCallsPerMonth), count(a.RequestsPerMonth), a.ECRGBPerRepository,
+		count(a.AlarmNotificationsPerMonth), count(a.DNSQueriesPerMonth))
 }

@@ -136,6 +136,9 @@ var noStandingCharge = []string{
 	"aws_wafv2_web_acl_logging_configuration", "aws_kms_alias", "aws_scheduler_schedule_group",
 	"aws_cloudwatch_log_resource_policy", "aws_secretsmanager_secret_policy", "aws_ecs_cluster_capacity_providers",
 	"aws_lb_listener_certificate", "aws_lb_listener_rule",
+	// Billed through their topic (per publish and notification) or free
+	// (ACM waits for issuance at no charge).
+	"aws_sns_topic_policy", "aws_sns_topic_subscription", "aws_acm_certificate_validation",
 }
 
 func hasNoStandingCharge(typ string) bool {
@@ -163,6 +166,9 @@ var priced = map[string]func(*estimator, block) []Line{
 	"aws_ecr_repository":          (*estimator).ecrRepository,
 	"aws_kms_key":                 (*estimator).kmsKey,
 	"aws_cloudwatch_metric_alarm": (*estimator).alarm,
+	"aws_sns_topic":               (*estimator).snsTopic,
+	"aws_route53_record":          (*estimator).dnsRecord,
+	"aws_acm_certificate":         (*estimator).certificate,
 }
 
 type estimator struct {
@@ -464,6 +470,37 @@ func (e *estimator) kmsKey(b block) []Line {
 func (e *estimator) alarm(b block) []Line {
 	c := e.p.usd("cloudwatch_alarm_month")
 	return []Line{e.line(b, "CloudWatch", "metric alarm", c, c)}
+}
+
+// snsTopic prices a topic by what it sends: each notification is one
+// publish, plus one email per email subscription of the topic.
+func (e *estimator) snsTopic(b block) []Line {
+	emails := 0
+	for _, sub := range e.d.Resources("aws_sns_topic_subscription") {
+		if tfjson.Str(sub.Fields, "protocol") == "email" && references(sub.Fields["topic_arn"], b.Address()) {
+			emails++
+		}
+	}
+	n := e.a.AlarmNotificationsPerMonth
+	cost := n*e.p.usd("sns_publish") + n*float64(emails)*e.p.usd("sns_email_notification")
+	e.note("SNS and email notifications are priced without their free tier (1M publishes, 1,000 emails a month)")
+	return []Line{e.line(b, "SNS", fmt.Sprintf("%s notifications/month to %d email subscription(s)", count(n), emails), cost, cost)}
+}
+
+// dnsRecord prices a Route 53 record's queries: alias records pointing at
+// an AWS resource (the load balancer) are answered for free.
+func (e *estimator) dnsRecord(b block) []Line {
+	if first(b.Fields["alias"]) != nil {
+		return []Line{e.line(b, "Route 53", "alias record: queries to an AWS load balancer are free", 0, 0)}
+	}
+	cost := e.a.DNSQueriesPerMonth * e.p.usd("route53_standard_query")
+	e.note("the Route 53 hosted zone ($0.50 a month) is not in the stacks: they write records into an existing zone")
+	return []Line{e.line(b, "Route 53", fmt.Sprintf("%s standard queries/month", count(e.a.DNSQueriesPerMonth)), cost, cost)}
+}
+
+// certificate: ACM's public certificates cost nothing.
+func (e *estimator) certificate(b block) []Line {
+	return []Line{e.line(b, "ACM", "public certificate: free", 0, 0)}
 }
 
 // count renders a monthly count readably: 730, 2,920, 1.00M.

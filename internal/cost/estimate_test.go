@@ -90,7 +90,11 @@ func TestScheduledLambdaPatterns(t *testing.T) {
 	for _, c := range cases {
 		e := estimate(t, c.stack, s[c.stack].Doc, a)
 		low, high := e.Total()
-		want := lambdaMonthly(c.invocations, 128, 1, 2048, c.retention)
+		// Each stack watches its one function with three alarms (errors,
+		// throttles, duration) and its schedule group with one, at $0.10 a
+		// month each, and its alarm topic publishes 60 notifications a month
+		// at $0.50 per million, with no email subscription.
+		want := lambdaMonthly(c.invocations, 128, 1, 2048, c.retention) + 4*0.10 + 60*0.0000005
 		if low != high || math.Abs(low-want) > 1e-9 {
 			t.Errorf("%s (%s): %v-%v a month; want %v (AWS's formula)", c.pattern, c.stack, low, high, want)
 		}
@@ -310,11 +314,53 @@ func TestBadInputIsRefused(t *testing.T) {
 	}
 }
 
-// The platform stack has no standing charge: its bucket, table and
-// provider are billed per use at Terraform's tiny volumes.
-func TestPlatformStackCostsNothingStanding(t *testing.T) {
+// The platform stack's only standing charge is the alarm topics' KMS key
+// ($1 a month): its bucket, table and provider are billed per use at
+// Terraform's tiny volumes, the key's alias is free.
+func TestPlatformStackCostsTheAlarmKeyOnly(t *testing.T) {
 	e := estimate(t, "platform", real(t)["platform"].Doc, cost.DefaultAssumptions())
-	if low, high := e.Total(); low != 0 || high != 0 || e.NoCharge != 8 || len(e.NotEstimated) != 0 {
-		t.Errorf("platform: $%v-$%v, %d no-charge, not estimated %v; want $0, 8, none", low, high, e.NoCharge, e.NotEstimated)
+	if low, high := e.Total(); low != 1 || high != 1 || e.NoCharge != 9 || len(e.NotEstimated) != 0 {
+		t.Errorf("platform: $%v-$%v, %d no-charge, not estimated %v; want $1, 9, none", low, high, e.NoCharge, e.NotEstimated)
+	}
+}
+
+// What issue 14 added, priced on AWS's dimensions: an alarm is $0.10 a
+// month; a topic pays per publish and per email; an alias record to the
+// load balancer and a public ACM certificate are free; a validation record
+// pays standard queries.
+func TestAlarmsTopicsAndDomainLines(t *testing.T) {
+	doc := map[string]any{"resource": map[string]any{
+		"aws_cloudwatch_metric_alarm": map[string]any{"A": map[string]any{"alarm_name": "p-dev-x"}},
+		"aws_sns_topic":               map[string]any{"T": map[string]any{"name": "p-dev-alarms"}},
+		"aws_sns_topic_subscription": map[string]any{
+			"E1": map[string]any{"protocol": "email", "topic_arn": "${aws_sns_topic.T.arn}"},
+			"E2": map[string]any{"protocol": "email", "topic_arn": "${aws_sns_topic.T.arn}"},
+		},
+		"aws_route53_record": map[string]any{
+			"Alias":      map[string]any{"type": "A", "alias": map[string]any{"name": "${aws_lb.L.dns_name}"}},
+			"Validation": map[string]any{"type": "CNAME", "records": []any{"x"}},
+		},
+		"aws_acm_certificate":            map[string]any{"C": map[string]any{"domain_name": "a.b.c"}},
+		"aws_acm_certificate_validation": map[string]any{"V": map[string]any{}},
+	}}
+	a := cost.DefaultAssumptions()
+	e := estimate(t, "t", doc, a)
+	got := map[string]float64{}
+	for _, l := range e.Lines {
+		got[l.Address] = l.Low
+	}
+	for addr, want := range map[string]float64{
+		"aws_cloudwatch_metric_alarm.A": 0.10,
+		"aws_sns_topic.T":               60*0.0000005 + 60*2*0.00002,
+		"aws_route53_record.Alias":      0,
+		"aws_route53_record.Validation": 1000 * 0.0000004,
+		"aws_acm_certificate.C":         0,
+	} {
+		if v, ok := got[addr]; !ok || math.Abs(v-want) > 1e-12 {
+			t.Errorf("%s: %v (present %v); want %v", addr, v, ok, want)
+		}
+	}
+	if e.NoCharge != 3 || len(e.NotEstimated) != 0 {
+		t.Errorf("NoCharge %d (want the 2 subscriptions and the validation), not estimated %v", e.NoCharge, e.NotEstimated)
 	}
 }

@@ -40,6 +40,7 @@ var requiredPrices = []string{
 	"vpc_interface_endpoint_az_hour", "vpc_interface_endpoint_gb", "secret_month", "secret_api_call",
 	"logs_ingest_gb", "logs_storage_gb_month", "waf_web_acl_month", "waf_rule_month", "waf_request",
 	"ecr_storage_gb_month", "kms_key_month", "cloudwatch_alarm_month",
+	"sns_publish", "sns_email_notification", "route53_standard_query",
 }
 
 // LoadPrices reads the embedded price file and checks it is complete: every

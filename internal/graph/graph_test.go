@@ -50,6 +50,8 @@ func TestGraphOfScheduledLambdaStack(t *testing.T) {
 	fnPolicy := s.One(t, "aws_iam_role_policy", synthtest.Where("name", "ruk-scheduler-dev-message-hub-dispatch")).Address
 	schedPolicy := s.One(t, "aws_iam_role_policy", synthtest.Where("name", "ruk-scheduler-dev-scheduler")).Address
 	schedule := s.One(t, "aws_scheduler_schedule").Address
+	group := s.One(t, "aws_scheduler_schedule_group").Address
+	groupAlarm := s.One(t, "aws_cloudwatch_metric_alarm", synthtest.Where("alarm_name", "ruk-scheduler-dev-scheduler-failed-invocations")).Address
 	param := s.DataSources("aws_ssm_parameter")[0].Address
 	want := []graph.Edge{
 		{From: fnPolicy, To: logs},   // grant to write its own log group
@@ -61,6 +63,7 @@ func TestGraphOfScheduledLambdaStack(t *testing.T) {
 		{From: fn, To: param}, // BACKEND_URL from SSM
 		{From: schedule, To: schedRole},
 		{From: schedule, To: fn},
+		{From: schedule, To: group}, // in the stack's own group
 	}
 	has := map[graph.Edge]bool{}
 	for _, e := range g.Edges {
@@ -121,7 +124,8 @@ func TestGraphOfScheduledLambdaStack(t *testing.T) {
 		}
 	}
 
-	// Boxes: the function (its role nested) and the schedules (their role nested).
+	// Boxes: the function (its role nested) and the schedules (their group and
+	// its alarm beside them, their role nested).
 	boxes := map[string]string{}
 	var walk func(c *graph.Cluster)
 	walk = func(c *graph.Cluster) {
@@ -134,7 +138,7 @@ func TestGraphOfScheduledLambdaStack(t *testing.T) {
 	for path, nodes := range map[string][]string{
 		"Function-message-hub-dispatch":      sorted(logs, fn, param),
 		"Function-message-hub-dispatch/Role": sorted(fnRole, fnPolicy),
-		"Schedules":                          {schedule},
+		"Schedules":                          sorted(schedule, group, groupAlarm),
 		"Schedules/Role":                     sorted(schedRole, schedPolicy),
 	} {
 		if got, ok := boxes[path]; !ok || got != strings.Join(nodes, ",") {

@@ -129,6 +129,11 @@ type fixtureCase struct {
 	// never had: migrate must report exactly these as would-be-created, and
 	// once the user accepts them, they are the only resources created.
 	create []string
+	// regrouped maps the old address of each schedule to the construct path
+	// of its counterpart in the stack's own schedule group: migrate accepts
+	// deleting the one and creating the other without asking (a schedule
+	// cannot change group, and holds no data).
+	regrouped map[string]string
 }
 
 func checkFixture(t *testing.T, c fixtureCase) {
@@ -171,7 +176,7 @@ func checkFixture(t *testing.T, c fixtureCase) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				edited := strings.Replace(string(text), "  create: []\n", "  create:\n"+accept, 1)
+				edited := addAccepted(string(text), "create", accept)
 				if edited == string(text) {
 					t.Fatalf("no create list to edit in:\n%s", text)
 				}
@@ -187,16 +192,29 @@ func checkFixture(t *testing.T, c fixtureCase) {
 			}
 			// Every other new resource has an old counterpart: only the
 			// accepted ones are created, nothing is imported.
-			var created []string
+			var created, wantCreated, destroyed, wantDestroyed []string
 			for _, a := range rep.AcceptedCreate {
 				created = append(created, pathOf[a.Address])
 			}
-			sort.Strings(created)
-			if strings.Join(created, ",") != strings.Join(c.create, ",") || len(rep.Imports) != 0 {
-				t.Errorf("created %v, want only %v, and no import; report:\n%s", created, c.create, sb.String())
+			wantCreated = append(wantCreated, c.create...)
+			for from, to := range c.regrouped {
+				wantCreated = append(wantCreated, to)
+				wantDestroyed = append(wantDestroyed, from)
 			}
-			if len(rep.AcceptedDestroy) != 0 {
-				t.Errorf("want nothing destroyed, report:\n%s", sb.String())
+			for _, a := range rep.AcceptedDestroy {
+				destroyed = append(destroyed, a.Address)
+				if !strings.HasPrefix(a.Reason, "re-created by migrate: ") {
+					t.Errorf("%s accepted for destruction by %q; only regrouped schedules may be", a.Address, a.Reason)
+				}
+			}
+			for _, list := range [][]string{created, wantCreated, destroyed, wantDestroyed} {
+				sort.Strings(list)
+			}
+			if strings.Join(created, ",") != strings.Join(wantCreated, ",") || len(rep.Imports) != 0 {
+				t.Errorf("created %v, want only %v, and no import; report:\n%s", created, wantCreated, sb.String())
+			}
+			if strings.Join(destroyed, ",") != strings.Join(wantDestroyed, ",") {
+				t.Errorf("destroyed %v, want only the regrouped schedules %v; report:\n%s", destroyed, wantDestroyed, sb.String())
 			}
 			var forgotten []string
 			for _, f := range rep.Forgotten {
@@ -220,8 +238,8 @@ func checkFixture(t *testing.T, c fixtureCase) {
 					t.Errorf("unexpected move from %s to %s", from, got[from])
 				}
 			}
-			if len(rep.New) != len(c.want)+len(c.create) {
-				t.Errorf("new stack has %d resources, the fixture's expectations cover %d", len(rep.New), len(c.want)+len(c.create))
+			if len(rep.New) != len(c.want)+len(c.create)+len(c.regrouped) {
+				t.Errorf("new stack has %d resources, the fixture's expectations cover %d", len(rep.New), len(c.want)+len(c.create)+len(c.regrouped))
 			}
 
 			// Synthesizing with the mapping file emits one moved block per move.
@@ -255,20 +273,26 @@ func TestRukSchedulerDevFixtureIsFullyMatched(t *testing.T) {
 	checkFixture(t, fixtureCase{
 		project: "ruk-scheduler", env: core.Dev,
 		want: map[string]string{
-			`module.lambda["message-hub-dispatch"].aws_lambda_function.this`:        "Function-message-hub-dispatch/Resource",
-			`module.lambda["message-hub-dispatch"].aws_cloudwatch_log_group.this`:   "Function-message-hub-dispatch/Logs/Resource",
-			`module.iam.aws_iam_role.lambda["message-hub-dispatch"]`:                "Function-message-hub-dispatch/Role/Resource",
-			`module.iam.aws_iam_role_policy.lambda["message-hub-dispatch"]`:         "Function-message-hub-dispatch/Role/Policy",
-			`module.scheduler.aws_iam_role.scheduler[0]`:                            "Schedules/Role/Resource",
-			`module.scheduler.aws_iam_role_policy.scheduler[0]`:                     "Schedules/Role/Policy",
-			`module.scheduler.aws_scheduler_schedule.this["dispatch-due-messages"]`: "Schedules/Schedule-dispatch-due-messages",
-			`module.github_oidc.aws_iam_role.github_actions`:                        "GitHubActions/Role/Resource",
-			`module.github_oidc.aws_iam_role_policy.github_actions`:                 "GitHubActions/Role/Policy",
+			`module.lambda["message-hub-dispatch"].aws_lambda_function.this`:      "Function-message-hub-dispatch/Resource",
+			`module.lambda["message-hub-dispatch"].aws_cloudwatch_log_group.this`: "Function-message-hub-dispatch/Logs/Resource",
+			`module.iam.aws_iam_role.lambda["message-hub-dispatch"]`:              "Function-message-hub-dispatch/Role/Resource",
+			`module.iam.aws_iam_role_policy.lambda["message-hub-dispatch"]`:       "Function-message-hub-dispatch/Role/Policy",
+			`module.scheduler.aws_iam_role.scheduler[0]`:                          "Schedules/Role/Resource",
+			`module.scheduler.aws_iam_role_policy.scheduler[0]`:                   "Schedules/Role/Policy",
+			`module.github_oidc.aws_iam_role.github_actions`:                      "GitHubActions/Role/Resource",
+			`module.github_oidc.aws_iam_role_policy.github_actions`:               "GitHubActions/Role/Policy",
 		},
 		stateOnly: []string{`module.lambda["message-hub-dispatch"].null_resource.build`},
-		// The read-only role pull requests plan with is new: the HCL project
-		// planned with its one CI role (constructs/infraci).
-		create: []string{"GitHubPlan/Role/Resource", "GitHubPlan/Role/Policy"},
+		// New in the CDKTF design: the read-only role pull requests plan with
+		// (the HCL project planned with its one CI role, constructs/infraci),
+		// the alarm topic and alarms, and the stack's own schedule group.
+		create: []string{"GitHubPlan/Role/Resource", "GitHubPlan/Role/Policy",
+			"Alarms/Resource", "Alarms/Policy", "Schedules/Group", "Schedules/FailedInvocationsAlarm/Resource",
+			"Function-message-hub-dispatch/Alarms/Errors/Resource", "Function-message-hub-dispatch/Alarms/Throttles/Resource",
+			"Function-message-hub-dispatch/Alarms/Duration/Resource"},
+		regrouped: map[string]string{
+			`module.scheduler.aws_scheduler_schedule.this["dispatch-due-messages"]`: "Schedules/Schedule-dispatch-due-messages",
+		},
 	})
 }
 
@@ -283,11 +307,11 @@ func writeMapping(t *testing.T, root string, n core.Names, body string) {
 	}
 }
 
-// acceptPlanRole starts the mapping file as a user who ran migrate once
-// leaves it: the read-only plan role, which the HCL project never had (the
-// fixture test checks it is the only resource created), accepted as
-// created, so a test sees only the decision it is about.
-func acceptPlanRole(t *testing.T, root string, p stack.Project, n core.Names) {
+// acceptNewInDesign starts the mapping file as a user who ran migrate once
+// and accepted the creation of what the HCL project never had (the
+// read-only plan role, the alarm topic, the alarms, the schedule group), so
+// a test sees only the decision it is about.
+func acceptNewInDesign(t *testing.T, root string, p stack.Project, n core.Names) {
 	t.Helper()
 	doc, err := synthesizer(t, root, p, n)()
 	if err != nil {
@@ -299,13 +323,17 @@ func acceptPlanRole(t *testing.T, root string, p stack.Project, n core.Names) {
 	}
 	body, count := "stack: "+n.StackName()+"\naccept:\n  create:\n", 0
 	for _, r := range news {
-		if strings.HasPrefix(r.Path, n.StackName()+"/GitHubPlan/") {
-			body += "    - address: '" + r.Address + "'\n      reason: new read-only CI role\n"
+		path := strings.TrimPrefix(r.Path, n.StackName()+"/")
+		if strings.HasPrefix(path, "GitHubPlan/") || strings.HasPrefix(path, "Alarms/") || strings.Contains(path, "Alarm") ||
+			path == "Schedules/Group" {
+			body += "    - address: '" + r.Address + "'\n      reason: new in the CDKTF design\n"
 			count++
 		}
 	}
-	if count != 2 {
-		t.Fatalf("the stack has %d resources under GitHubPlan/, want the role and its policy", count)
+	// The plan role and its policy, the topic and its policy, the schedule
+	// group, the function's three alarms and the group's.
+	if count != 9 {
+		t.Fatalf("the stack has %d resources new in the design, want 9", count)
 	}
 	writeMapping(t, root, n, body)
 }
@@ -372,7 +400,7 @@ func TestUnmatchedResourceNeedsAcceptance(t *testing.T) {
 	p := project(t, "ruk-scheduler")
 	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
 	root := workspace(t, n.Project)
-	acceptPlanRole(t, root, p, n)
+	acceptNewInDesign(t, root, p, n)
 	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
 		"module": "module.iam", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "basic",
 		"provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
@@ -401,7 +429,7 @@ func TestUnmatchedResourceNeedsAcceptance(t *testing.T) {
 		t.Errorf("mapping file does not list the open destroy:\n%s", text)
 	}
 	// The user accepts it and pins nothing else; the next run keeps both.
-	accepted := strings.Replace(string(text), "  destroy: []\n", "  destroy:\n    - address: '"+attachment+"'\n      reason: replaced by the inline WriteOwnLogs statement\n", 1)
+	accepted := addAccepted(string(text), "destroy", "    - address: '"+attachment+"'\n      reason: replaced by the inline WriteOwnLogs statement\n")
 	if accepted == string(text) {
 		t.Fatalf("no destroy list to edit in:\n%s", text)
 	}
@@ -418,6 +446,15 @@ func TestUnmatchedResourceNeedsAcceptance(t *testing.T) {
 	if !strings.Contains(string(text), "reason: 'replaced by the inline WriteOwnLogs statement'") {
 		t.Errorf("acceptance lost on re-run:\n%s", text)
 	}
+}
+
+// addAccepted adds entries to the accept list key ("create", "destroy") of
+// a mapping file, empty ("key: []") or not, as a user editing it would.
+func addAccepted(text, key, entries string) string {
+	if edited := strings.Replace(text, "  "+key+": []\n", "  "+key+":\n"+entries, 1); edited != text {
+		return edited
+	}
+	return strings.Replace(text, "  "+key+":\n", "  "+key+":\n"+entries, 1)
 }
 
 // addResource writes a copy of a state-pull fixture with one more resource.
@@ -511,7 +548,14 @@ func agentFactoryMoves(env core.Environment) map[string]string {
 func TestAgentFactoryFixturesAreFullyMatched(t *testing.T) {
 	for _, env := range []core.Environment{core.Dev, core.Production} {
 		t.Run(string(env), func(t *testing.T) {
-			checkFixture(t, fixtureCase{project: "agent-factory", env: env, want: agentFactoryMoves(env)})
+			// The alarm topic and the service's alarms are new in the
+			// CDKTF design; everything else has an HCL counterpart.
+			checkFixture(t, fixtureCase{project: "agent-factory", env: env, want: agentFactoryMoves(env), create: []string{
+				"Alarms/Resource", "Alarms/Policy",
+				"ServiceAlarms/LoadBalancer5xx/Resource", "ServiceAlarms/Target5xx/Resource",
+				"ServiceAlarms/UnhealthyTargets-blue/Resource", "ServiceAlarms/UnhealthyTargets-green/Resource",
+				"ServiceAlarms/ResponseTimeP95/Resource", "ServiceAlarms/CPU/Resource", "ServiceAlarms/Memory/Resource",
+			}})
 		})
 	}
 }
@@ -574,7 +618,7 @@ func TestForgottenResourceBecomesARemovedBlock(t *testing.T) {
 	p := project(t, "ruk-scheduler")
 	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
 	root := workspace(t, n.Project)
-	acceptPlanRole(t, root, p, n)
+	acceptNewInDesign(t, root, p, n)
 	param := `module.ssm.aws_ssm_parameter.this["message-hub-url"]`
 	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
 		"module": "module.ssm", "mode": "managed", "type": "aws_ssm_parameter", "name": "this",
@@ -628,7 +672,7 @@ func TestAmbiguousMatchIsReportedNotGuessed(t *testing.T) {
 	p := project(t, "ruk-scheduler")
 	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
 	root := workspace(t, n.Project)
-	acceptPlanRole(t, root, p, n)
+	acceptNewInDesign(t, root, p, n)
 	group := "/aws/lambda/ruk-scheduler-dev-message-hub-dispatch"
 	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
 		"module": "module.lambda_v1[\"message-hub-dispatch\"]", "mode": "managed", "type": "aws_cloudwatch_log_group", "name": "this",

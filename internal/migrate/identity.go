@@ -59,6 +59,8 @@ var identityKeys = map[string][][]string{
 	"aws_sqs_queue_policy":                    {{"queue_url"}},
 	"aws_sqs_queue_redrive_allow_policy":      {{"queue_url"}},
 	"aws_sns_topic":                           {{"name"}},
+	"aws_sns_topic_policy":                    {{"arn"}},
+	"aws_sns_topic_subscription":              {{"topic_arn", "protocol", "endpoint"}},
 
 	// Logs and monitoring
 	"aws_cloudwatch_log_group":    {{"name"}},
@@ -80,7 +82,10 @@ var identityKeys = map[string][][]string{
 	"aws_secretsmanager_secret":        {{"name"}},
 	"aws_secretsmanager_secret_policy": {{"secret_arn"}},
 	"aws_kms_alias":                    {{"name"}},
-	"aws_s3_bucket":                    {{"bucket"}},
+	// A key has no name of its own; its alias (above) names it, and the
+	// matcher follows the alias's target_key_id to it.
+	"aws_kms_key":   {{"description"}},
+	"aws_s3_bucket": {{"bucket"}},
 	// A bucket's settings are one object per bucket.
 	"aws_s3_bucket_policy":                               {{"bucket"}},
 	"aws_s3_bucket_versioning":                           {{"bucket"}},
@@ -103,15 +108,17 @@ var identityKeys = map[string][][]string{
 	"aws_appautoscaling_policy":          {{"service_namespace", "resource_id", "scalable_dimension", "name"}},
 
 	// Load balancing
-	"aws_lb":                      {{"name"}},
-	"aws_alb":                     {{"name"}},
-	"aws_lb_target_group":         {{"name"}},
-	"aws_alb_target_group":        {{"name"}},
-	"aws_lb_listener":             {{"load_balancer_arn", "port"}},
-	"aws_alb_listener":            {{"load_balancer_arn", "port"}},
-	"aws_lb_listener_rule":        {{"listener_arn", "priority"}},
-	"aws_lb_listener_certificate": {{"listener_arn", "certificate_arn"}},
-	"aws_acm_certificate":         {{"domain_name"}},
+	"aws_lb":                         {{"name"}},
+	"aws_alb":                        {{"name"}},
+	"aws_lb_target_group":            {{"name"}},
+	"aws_alb_target_group":           {{"name"}},
+	"aws_lb_listener":                {{"load_balancer_arn", "port"}},
+	"aws_alb_listener":               {{"load_balancer_arn", "port"}},
+	"aws_lb_listener_rule":           {{"listener_arn", "priority"}},
+	"aws_lb_listener_certificate":    {{"listener_arn", "certificate_arn"}},
+	"aws_acm_certificate":            {{"domain_name"}},
+	"aws_acm_certificate_validation": {{"certificate_arn"}},
+	"aws_route53_record":             {{"zone_id", "name", "type"}},
 
 	// Deployment
 	"aws_codedeploy_app":              {{"compute_platform", "name"}, {"name"}},

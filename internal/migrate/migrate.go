@@ -133,8 +133,11 @@ func Run(opts Options) (*Report, error) {
 	for _, f := range prev.Forget {
 		forget[f.Address] = f.Reason
 	}
+	regroupedOld, regroupedNew := regrouped(st.Resources, news, res)
 	for _, u := range res.UnmatchedOld {
-		if reason, ok := forget[u.Address]; ok {
+		if reason, ok := regroupedOld[u.Address]; ok {
+			rep.AcceptedDestroy = append(rep.AcceptedDestroy, AcceptEntry{u.Address, reason})
+		} else if reason, ok := forget[u.Address]; ok {
 			rep.Forgotten = append(rep.Forgotten, AcceptEntry{u.Address, reason})
 		} else if reason, ok := acceptedDestroy[u.Address]; ok {
 			rep.AcceptedDestroy = append(rep.AcceptedDestroy, AcceptEntry{u.Address, reason})
@@ -156,7 +159,9 @@ func Run(opts Options) (*Report, error) {
 		if imported[u.Address] {
 			continue
 		}
-		if reason, ok := acceptedCreate[u.Address]; ok {
+		if reason, ok := regroupedNew[u.Address]; ok {
+			rep.AcceptedCreate = append(rep.AcceptedCreate, AcceptEntry{u.Address, reason})
+		} else if reason, ok := acceptedCreate[u.Address]; ok {
 			rep.AcceptedCreate = append(rep.AcceptedCreate, AcceptEntry{u.Address, reason})
 		} else {
 			rep.OpenCreate = append(rep.OpenCreate, u)
@@ -185,6 +190,55 @@ func Run(opts Options) (*Report, error) {
 // autoForgotten starts the reason of a resource forgotten without asking:
 // one that holds nothing in AWS.
 const autoForgotten = "forgotten by migrate: "
+
+// autoRegrouped starts the reason of a schedule re-created without asking.
+const autoRegrouped = "re-created by migrate: "
+
+// regrouped pairs each unmatched old schedule with the unmatched new
+// schedule of the same name in another group, and accepts both: the stack
+// keeps its schedules in a group of its own (EventBridge Scheduler's
+// metrics exist per group only; constructs/scheduler), a schedule cannot
+// move between groups (group_name forces a new one), and a schedule holds
+// no data, so the old one is deleted and the new one created in the same
+// apply. Nothing else is paired by name alone.
+func regrouped(old []OldResource, news []NewResource, res *Result) (oldReasons, newReasons map[string]string) {
+	oldReasons, newReasons = map[string]string{}, map[string]string{}
+	unmatchedNew := map[string]bool{}
+	for _, u := range res.UnmatchedNew {
+		unmatchedNew[u.Address] = true
+	}
+	byName := map[string]*NewResource{}
+	for i := range news {
+		n := &news[i]
+		if n.Type == "aws_scheduler_schedule" && unmatchedNew[n.Address] {
+			if name, ok := n.Fields["name"].(string); ok {
+				byName[name] = n
+			}
+		}
+	}
+	for _, u := range res.UnmatchedOld {
+		if u.Type != "aws_scheduler_schedule" {
+			continue
+		}
+		var o *OldResource
+		for i := range old {
+			if old[i].Address == u.Address {
+				o = &old[i]
+			}
+		}
+		name, _ := o.Values["name"].(string)
+		group, _ := o.Values["group_name"].(string)
+		n := byName[name]
+		if n == nil || name == "" {
+			continue
+		}
+		reason := fmt.Sprintf("%sschedule %q moves from group %q into the stack's own group (Scheduler's metrics are per group; a schedule cannot change group, so it is deleted and created again in the same apply)", autoRegrouped, name, group)
+		oldReasons[u.Address] = reason
+		newReasons[n.Address] = reason
+		delete(byName, name)
+	}
+	return oldReasons, newReasons
+}
 
 // checkForgetCoversResources makes sure that forgetting never reaches an
 // instance nobody chose to forget: Terraform's removed blocks take no

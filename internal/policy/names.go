@@ -46,6 +46,12 @@ var accountWideNames = []accountName{
 	{typ: "aws_wafv2_web_acl", field: "name", max: 128, kind: "web ACL", scope: func(f map[string]any) string { return tfjson.Str(f, "scope") }},
 	{typ: "aws_cloudwatch_metric_alarm", field: "alarm_name", max: 255, kind: "alarm"},
 	{typ: "aws_kms_alias", field: "name", max: 256, kind: "KMS alias"},
+	{typ: "aws_sns_topic", field: "name", max: 256, kind: "SNS topic"},
+	// A record is one name and type in one hosted zone: two stacks writing
+	// it would take it from each other on every apply.
+	{typ: "aws_route53_record", field: "name", max: 253, kind: "DNS record", scope: func(f map[string]any) string {
+		return tfjson.Str(f, "zone_id") + " " + tfjson.Str(f, "type")
+	}},
 	{typ: "aws_iam_openid_connect_provider", field: "url", kind: "OIDC provider"},
 }
 

@@ -17,9 +17,11 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ssmparameter"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -305,6 +307,26 @@ var ruleCases = []ruleCase{
 		build: func(s *stack.Stack) {
 			rawLogGroup(s, "A", "/app/same", 30)
 			rawLogGroup(s, "B", "/app/same", 30)
+		}},
+
+	{name: "DNS record written twice in one zone", rule: policy.RuleNameUnique, want: []string{`DNS record name "api.talkwise.ai"`},
+		build: func(s *stack.Stack) {
+			for _, id := range []string{"A", "B"} {
+				route53record.NewRoute53Record(s.Scope, jsii.String(id), &route53record.Route53RecordConfig{
+					ZoneId: jsii.String("Z1"), Name: jsii.String("api.talkwise.ai"), Type: jsii.String("A"), Ttl: jsii.Number(60), Records: jsii.Strings("192.0.2.1")})
+			}
+		}},
+	{name: "one name, other types or zones", build: func(s *stack.Stack) {
+		for id, zt := range map[string][2]string{"A": {"Z1", "A"}, "AAAA": {"Z1", "AAAA"}, "Other": {"Z2", "A"}} {
+			route53record.NewRoute53Record(s.Scope, jsii.String(id), &route53record.Route53RecordConfig{
+				ZoneId: jsii.String(zt[0]), Name: jsii.String("api.talkwise.ai"), Type: jsii.String(zt[1]), Ttl: jsii.Number(60), Records: jsii.Strings("192.0.2.1")})
+		}
+	}},
+	{name: "SNS topic created twice", rule: policy.RuleNameUnique, want: []string{`SNS topic name "test-dev-alarms"`},
+		build: func(s *stack.Stack) {
+			for _, id := range []string{"A", "B"} {
+				snstopic.NewSnsTopic(s.Scope, jsii.String(id), &snstopic.SnsTopicConfig{Name: jsii.String("test-dev-alarms")})
+			}
 		}},
 
 	// GitHub OIDC.

@@ -23,6 +23,7 @@ import (
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/infraci"
+	"github.com/fractallabsdev/talkwise-infra/internal/release"
 )
 
 //go:embed all:templates
@@ -234,9 +235,17 @@ func render(opts Options, module string) ([]file, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Pattern == ECS {
+		// The release script is not a template: one file, which `make
+		// release` runs here and the service's workflow runs there.
+		files = append(files, file{path: path.Join(opts.ServiceDir, ReleaseScript), content: release.Script, mode: 0o755})
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
 	return files, nil
 }
+
+// ReleaseScript is where the service's files hold internal/release/release.sh.
+const ReleaseScript = "scripts/release.sh"
 
 // writeFile is os.WriteFile with O_EXCL, so a file that appeared since the
 // checks is never overwritten. Tests replace it to simulate a failing disk.

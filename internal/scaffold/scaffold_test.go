@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fractallabsdev/talkwise-infra/internal/release"
 	"github.com/fractallabsdev/talkwise-infra/internal/workflowlint"
 )
 
@@ -210,6 +211,7 @@ func TestNewECSWritesServiceFilesThatPassActionlint(t *testing.T) {
 		"projects/billing-api/service/.github/workflows/deploy.yml",
 		"projects/billing-api/service/Dockerfile",
 		"projects/billing-api/service/README.md",
+		"projects/billing-api/service/scripts/release.sh",
 		RegistryFile,
 	}
 	if strings.Join(res.Files, "\n") != strings.Join(want, "\n") {
@@ -236,22 +238,24 @@ func TestNewECSWritesServiceFilesThatPassActionlint(t *testing.T) {
 		}
 	}
 	deploy := read("projects/billing-api/service/.github/workflows/deploy-environment.yml")
+	// The workflow runs the release script (internal/release, tested there
+	// with recording stand-ins) with the environment's deploy role.
 	for _, s := range []string{
 		"role-to-assume: arn:aws:iam::427479925030:role/billing-api-${{ inputs.environment }}-github-actions",
 		"aws-region: us-east-2",
 		"id-token: write",
-		"NAME: billing-api-${{ inputs.environment }}-api",
-		`image="$REGISTRY/$NAME:$GITHUB_SHA"`,
-		"aws ecs register-task-definition",
-		"Type: AWS::ECS::Service",
-		`ContainerName: "$CONTAINER_NAME"`,
-		`CONTAINER_PORT: "3000"`,
-		"aws deploy create-deployment",
-		"aws deploy wait deployment-successful",
+		`run: bash scripts/release.sh --project billing-api --env "$ENVIRONMENT" --tag "$GITHUB_SHA" --build .`,
+		"ENVIRONMENT: ${{ inputs.environment }}",
 	} {
 		if !strings.Contains(deploy, s) {
 			t.Errorf("deploy-environment.yml lacks %q", s)
 		}
+	}
+	if script := read("projects/billing-api/service/scripts/release.sh"); script != string(release.Script) {
+		t.Errorf("scripts/release.sh is not internal/release/release.sh")
+	}
+	if fi, err := os.Stat(filepath.Join(root, "projects/billing-api/service/scripts/release.sh")); err != nil || fi.Mode()&0o100 == 0 {
+		t.Errorf("scripts/release.sh is not executable (%v)", err)
 	}
 	shellcheck := workflowlint.Shellcheck()
 	if shellcheck == "" && workflowlint.RequireShellcheck() {

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/fractallabsdev/talkwise-infra/constructs/acm"
+	"github.com/fractallabsdev/talkwise-infra/constructs/alarms"
 	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
 	"github.com/fractallabsdev/talkwise-infra/constructs/codedeploy"
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -18,6 +20,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/ecs"
 	"github.com/fractallabsdev/talkwise-infra/constructs/githuboidc"
 	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
+	"github.com/fractallabsdev/talkwise-infra/constructs/route53"
 	"github.com/fractallabsdev/talkwise-infra/constructs/secrets"
 	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
 	"github.com/fractallabsdev/talkwise-infra/constructs/waf"
@@ -53,8 +56,8 @@ func (s Settings) checkEnvironments() error {
 	sort.Strings(envs)
 	var errs []error
 	for _, env := range envs {
-		if _, err := core.ParseEnvironment(env); err != nil {
-			errs = append(errs, core.Errorf(fmt.Sprintf("Environments[%s]", env), "use "+core.EnvironmentList(), "%v", err))
+		if err := core.CheckEnvironment(fmt.Sprintf("Environments[%s]", env), core.Environment(env)); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return core.Join(errs...)
@@ -72,6 +75,7 @@ const (
 	OutputCodeDeployApp   = "codedeploy_app_name"
 	OutputDeploymentGroup = "codedeploy_deployment_group_name"
 	OutputGitHubRoleArn   = "github_actions_role_arn"
+	OutputAlarmTopicArn   = "alarm_topic_arn"
 )
 
 func build(s *stack.Stack, r resolved) {
@@ -84,10 +88,20 @@ func build(s *stack.Stack, r resolved) {
 	for _, key := range r.Secrets {
 		secs = append(secs, secrets.NewSecret(scope, "Secret-"+key, &secrets.SecretProps{Key: key}))
 	}
+	var certificate alb.Certificate
+	switch {
+	case r.CertificateARN != "":
+		certificate = alb.ExistingCertificate(r.CertificateARN)
+	case r.Domain != nil:
+		certificate = acm.NewCertificate(scope, "Certificate", &acm.CertificateProps{DomainName: r.Domain.Name, Zone: r.Domain.Zone})
+	}
 	lb := alb.NewLoadBalancer(scope, "LoadBalancer", &alb.LoadBalancerProps{
-		Network: vpc, CertificateARN: r.CertificateARN, DeletionProtection: r.DeletionProtection,
+		Network: vpc, Certificate: certificate, DeletionProtection: r.DeletionProtection,
 		Deployment: r.Deployment, TargetPort: r.ContainerPort, HealthCheckPath: r.HealthCheckPath,
 	})
+	if r.Domain != nil {
+		route53.NewAliasRecord(scope, "DomainRecord", &route53.AliasRecordProps{Zone: r.Domain.Zone, Name: r.Domain.Name, Target: lb})
+	}
 	cluster := ecs.NewCluster(scope, "Cluster", &ecs.ClusterProps{})
 	service := ecs.NewFargateService(scope, "Service", &ecs.FargateServiceProps{
 		Cluster: cluster, Network: vpc, Image: repo,
@@ -99,6 +113,16 @@ func build(s *stack.Stack, r resolved) {
 	if r.WAF {
 		waf.NewWebACL(scope, "Firewall", &waf.WebACLProps{ResourceArn: lb.Arn()})
 	}
+
+	topic := alarms.NewTopic(scope, "Alarms", &alarms.TopicProps{Emails: r.AlarmEmails})
+	groups := []alarms.NamedTargetGroup{{Name: "blue", Group: lb.Blue}}
+	if lb.Green != nil {
+		groups = append(groups, alarms.NamedTargetGroup{Name: "green", Group: lb.Green})
+	}
+	watch := alarms.NewServiceAlarms(scope, "ServiceAlarms", &alarms.ServiceAlarmsProps{
+		LoadBalancer: lb, TargetGroups: groups, Service: service, Notify: topic, Thresholds: r.Alarms,
+	})
+	output(s, OutputAlarmTopicArn, topic.Arn(), "SNS topic every alarm of the stack notifies")
 
 	deployer := githuboidc.NewRole(scope, "GitHubActions", &githuboidc.RoleProps{
 		Name: githuboidc.RoleName(s.Names), Subject: r.GitHub,
@@ -115,11 +139,24 @@ func build(s *stack.Stack, r resolved) {
 	output(s, OutputLogGroup, service.LogGroup.Resource.Name(), "CloudWatch log group of the service")
 	output(s, OutputALBDNSName, lb.DNSName(), "Public DNS name of the load balancer")
 	output(s, OutputGitHubRoleArn, deployer.Arn(), "Role GitHub Actions assumes to deploy")
-	if r.Deployment == core.BlueGreen {
+	// Every alarm of the service rolls a deployment back: ECS's deployment
+	// alarms for rolling deployments, CodeDeploy's for blue/green.
+	if r.Deployment != core.BlueGreen {
+		rollback := make([]ecs.Alarm, len(watch.Alarms))
+		for i, a := range watch.Alarms {
+			rollback[i] = a
+		}
+		service.RollBackOnAlarms(rollback...)
+	} else {
+		rollback := make([]codedeploy.Alarm, len(watch.Alarms))
+		for i, a := range watch.Alarms {
+			rollback[i] = a
+		}
 		deployments := codedeploy.NewEcsDeploymentGroup(scope, "Deployments", &codedeploy.EcsDeploymentGroupProps{
 			Service: service, ProductionListener: lb.ProductionListener(),
 			BlueTargetGroup: lb.Blue, GreenTargetGroup: lb.Green,
 			TerminationWaitMinutes: &r.TerminationWaitMinutes,
+			Alarms:                 rollback,
 		})
 		deployments.GrantCreateDeployment(deployer)
 		output(s, OutputCodeDeployApp, deployments.App.Name(), "CodeDeploy application")

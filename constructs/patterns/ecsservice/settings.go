@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fractallabsdev/talkwise-infra/constructs/acm"
+	"github.com/fractallabsdev/talkwise-infra/constructs/alarms"
 	"github.com/fractallabsdev/talkwise-infra/constructs/alb"
 	"github.com/fractallabsdev/talkwise-infra/constructs/codedeploy"
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/ecs"
 	"github.com/fractallabsdev/talkwise-infra/constructs/githuboidc"
 	"github.com/fractallabsdev/talkwise-infra/constructs/networking"
+	"github.com/fractallabsdev/talkwise-infra/constructs/route53"
 )
 
 // Settings are an ECS service project's settings, the same in every
@@ -48,12 +51,22 @@ type Settings struct {
 // EnvironmentSettings are what differs between dev and production. Every
 // field's zero value means "the environment's default", listed per field.
 type EnvironmentSettings struct {
-	// CertificateARN is an ACM certificate in us-east-2 for HTTPS on 443
-	// (port 80 then redirects). Defaults to none: HTTP on port 80 only.
+	// Domain serves the service on a DNS name of a Route 53 hosted zone in
+	// this account: the stack requests an ACM certificate for Domain.Name,
+	// validated by DNS records it writes into the zone, serves HTTPS with it
+	// on 443 (TLS 1.2+; port 80 answers a permanent redirect) and points an
+	// alias record at the load balancer. With CertificateARN set too, that
+	// certificate is used and only the alias record is created. Defaults to
+	// none.
+	Domain *Domain
+	// CertificateARN is an existing ACM certificate in us-east-2 for HTTPS
+	// on 443 (port 80 then redirects). Defaults to none: the certificate
+	// comes from Domain, or there is none and port 80 serves plain HTTP.
 	CertificateARN string
 	// AllowHTTPWithoutCertificate must be true for production to run
-	// without CertificateARN, so plain HTTP in production is a visible choice.
-	// Defaults to false. Ignored in dev.
+	// without Domain or CertificateARN, so plain HTTP in production is a
+	// visible choice. Defaults to false. Refused together with Domain or
+	// CertificateARN, where it would say the opposite of what runs.
 	AllowHTTPWithoutCertificate bool
 	// NAT defaults to networking.NatSingle in dev (one gateway, lowest cost
 	// with internet egress) and networking.NatOnePerAZ in production (egress
@@ -90,6 +103,29 @@ type EnvironmentSettings struct {
 	ImmutableTags *bool
 	// LogRetentionDays defaults to 30 in dev and 90 in production.
 	LogRetentionDays int
+	// AlarmEmails are subscribed to the stack's alarm topic
+	// "<project>-<env>-alarms" (each address confirms by the link AWS
+	// mails). Defaults to none: the alarms still change state, still roll
+	// deployments back, and show in the CloudWatch console.
+	AlarmEmails []string
+	// Alarms are the thresholds of the service's alarms (load balancer and
+	// task 5xx, unhealthy targets, p95 response time, CPU, memory), which
+	// also roll a deployment back. Every zero field takes its default
+	// (alarms.ServiceThresholds).
+	Alarms alarms.ServiceThresholds
+}
+
+// Domain is the DNS name a service answers on, and the hosted zone that
+// holds it.
+type Domain struct {
+	// Name is the fully qualified name clients use, e.g.
+	// "agents.talkwise.ai": lower case, no final dot, at most 64 characters
+	// (ACM's limit on a certificate's name). Required.
+	Name string
+	// Zone is the public hosted zone, in this account, that holds Name
+	// (its ID and its domain, e.g. {ID: "Z0123456789ABCDEFGHIJ", Name:
+	// "talkwise.ai"}). Required.
+	Zone route53.HostedZone
 }
 
 // resolved is Settings plus EnvironmentSettings for one environment, with
@@ -97,6 +133,7 @@ type EnvironmentSettings struct {
 type resolved struct {
 	Settings
 	env                         core.Environment
+	Domain                      *Domain
 	CertificateARN              string
 	AllowHTTPWithoutCertificate bool
 	NAT                         networking.NatStrategy
@@ -108,6 +145,8 @@ type resolved struct {
 	GitHub                      githuboidc.Subject
 	ImmutableTags               bool
 	LogRetentionDays            int
+	AlarmEmails                 []string
+	Alarms                      alarms.ServiceThresholds
 }
 
 func orDefault(v *bool, def bool) bool {
@@ -124,6 +163,7 @@ func (s Settings) resolve(env core.Environment) resolved {
 	r := resolved{
 		Settings:                    s,
 		env:                         env,
+		Domain:                      e.Domain,
 		CertificateARN:              e.CertificateARN,
 		AllowHTTPWithoutCertificate: e.AllowHTTPWithoutCertificate,
 		NAT:                         e.NAT,
@@ -135,6 +175,8 @@ func (s Settings) resolve(env core.Environment) resolved {
 		GitHub:                      githuboidc.Subject{Repository: s.GitHubRepository, Branch: e.GitHubBranch, Environment: e.GitHubEnvironment},
 		ImmutableTags:               orDefault(e.ImmutableTags, prod),
 		LogRetentionDays:            e.LogRetentionDays,
+		AlarmEmails:                 e.AlarmEmails,
+		Alarms:                      e.Alarms,
 	}
 	if r.NAT == "" {
 		r.NAT = networking.NatSingle
@@ -179,11 +221,20 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 			errs = append(errs, prefixed(prefix, err))
 		}
 	}
+	if r.Domain != nil {
+		add(envField, acm.ValidateDomain("Domain", r.Domain.Name, r.Domain.Zone))
+	}
 	if r.CertificateARN != "" {
 		add(envField, alb.ValidateCertificateARN("CertificateARN", r.CertificateARN, p))
-	} else if r.env.IsProduction() && !r.AllowHTTPWithoutCertificate {
+	}
+	switch https := r.Domain != nil || r.CertificateARN != ""; {
+	case https && r.AllowHTTPWithoutCertificate:
+		errs = append(errs, core.Errorf(envField+"AllowHTTPWithoutCertificate",
+			"remove it: with a Domain or CertificateARN the service serves HTTPS and port 80 only redirects",
+			"is set, but this environment has a certificate"))
+	case !https && r.env.IsProduction() && !r.AllowHTTPWithoutCertificate:
 		errs = append(errs, core.Errorf(envField+"CertificateARN",
-			"set an ACM certificate ARN from "+p.Region+", or AllowHTTPWithoutCertificate: true to serve plain HTTP knowingly",
+			"set Domain (a name in a Route 53 hosted zone of this account: the stack requests and validates the certificate), or CertificateARN (an ACM certificate from "+p.Region+"), or AllowHTTPWithoutCertificate: true to serve plain HTTP knowingly",
 			"production has no certificate, so it would serve plain HTTP"))
 	}
 	if r.GitHubRepository == "" {
@@ -216,6 +267,8 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 		errs = append(errs, core.Errorf(envField+"TerminationWaitMinutes", fmt.Sprintf("use 0-%d minutes", codedeploy.MaxTerminationWaitMinutes),
 			"%d minutes is outside CodeDeploy's range", r.TerminationWaitMinutes))
 	}
+	add(envField, alarms.ValidateEmails("AlarmEmails", r.AlarmEmails))
+	add(envField, r.Alarms.Validate("Alarms"))
 	switch r.NAT {
 	case networking.NatNone, networking.NatSingle, networking.NatOnePerAZ:
 	default:
@@ -224,8 +277,16 @@ func (r resolved) validate(n core.Names, p core.Platform) error {
 	return core.Join(errs...)
 }
 
-// prefixed places a configuration error's field under prefix.
+// prefixed places a configuration error's field under prefix; every error
+// of a joined one (core.Join), so none is lost.
 func prefixed(prefix string, err error) error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok && prefix != "" {
+		var errs []error
+		for _, e := range joined.Unwrap() {
+			errs = append(errs, prefixed(prefix, e))
+		}
+		return core.Join(errs...)
+	}
 	var ce *core.ConfigError
 	if prefix == "" || !errors.As(err, &ce) {
 		return err

@@ -1,6 +1,7 @@
 // Package platform defines the account-wide "platform" stack: the S3 bucket
 // and DynamoDB table every stack keeps its Terraform state in, and the
-// account's GitHub Actions OIDC identity provider. They exist once per AWS
+// account's GitHub Actions OIDC identity provider, and the KMS key of every
+// stack's alarm topic. They exist once per AWS
 // account, outside every project, so they live in one environment-less stack
 // (stack.Project.AccountWide). docs/platform.md explains how the stack keeps
 // its own state (the chicken-and-egg) and how it adopts the resources that
@@ -61,10 +62,11 @@ type Resources struct {
 	StateBucket  *StateBucket
 	LockTable    *LockTable
 	OIDCProvider *githuboidc.Provider
+	AlarmKey     *AlarmKey
 }
 
-// Build adds the state bucket, the lock table and the GitHub OIDC provider
-// to s, with their outputs.
+// Build adds the state bucket, the lock table, the GitHub OIDC provider and
+// the alarm key to s, with their outputs.
 func Build(s *stack.Stack, settings Settings) Resources {
 	adopt := !settings.Bootstrap
 	r := Resources{
@@ -81,10 +83,13 @@ func Build(s *stack.Stack, settings Settings) Resources {
 			AccountID: s.Platform.AccountID,
 			Adopt:     adopt,
 		}),
+		// New with the alarms (issue 14): created, not adopted.
+		AlarmKey: NewAlarmKey(s.Scope, "AlarmKey", &AlarmKeyProps{Alias: s.Platform.AlarmKeyAlias}, s.Platform),
 	}
 	output(s, "state_bucket", "S3 bucket holding every stack's Terraform state", r.StateBucket.Resource.Bucket())
 	output(s, "lock_table", "DynamoDB table for Terraform state locking", r.LockTable.Resource.Name())
 	output(s, "github_oidc_provider_arn", "ARN of the account's GitHub Actions OIDC identity provider", r.OIDCProvider.Resource.Arn())
+	output(s, "alarm_key_arn", "ARN of the KMS key every stack's alarm topic is encrypted with", r.AlarmKey.Resource.Arn())
 	return r
 }
 

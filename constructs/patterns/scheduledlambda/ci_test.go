@@ -51,8 +51,11 @@ func TestStatementsAreScopedToTheStack(t *testing.T) {
 		"Roles":           "arn:aws:iam::427479925030:role/nightly-production-*",
 		"PassRoles":       "arn:aws:iam::427479925030:role/nightly-production-*",
 		"LogGroups":       "arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/nightly-production-*",
-		"Schedules":       "arn:aws:scheduler:us-east-2:427479925030:schedule/default/nightly-production-*",
+		"ScheduleGroup":   "arn:aws:scheduler:us-east-2:427479925030:schedule-group/nightly-production",
+		"Schedules":       "arn:aws:scheduler:us-east-2:427479925030:schedule/nightly-production/*",
 		"DeadLetterQueue": "arn:aws:sqs:us-east-2:427479925030:nightly-production-*",
+		"Alarms":          "arn:aws:cloudwatch:us-east-2:427479925030:alarm:nightly-production-*",
+		"AlarmTopic":      "arn:aws:sns:us-east-2:427479925030:nightly-production-*",
 		"Parameters":      "arn:aws:ssm:us-east-2:427479925030:parameter/nightly/production/*",
 	}
 	for sid, resource := range want {
@@ -110,7 +113,10 @@ func TestPlanRoleOnlyReadsTheStack(t *testing.T) {
 		"ReadRoles":           {"arn:aws:iam::427479925030:role/nightly-production-*", "iam:GetRole", "iam:ListRoleTags", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"},
 		"ReadLogGroups":       {"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/nightly-production-*", "logs:ListTagsForResource", "logs:ListTagsLogGroup"},
 		"DescribeLogGroups":   {"*", "logs:DescribeLogGroups"},
-		"ReadSchedules":       {"arn:aws:scheduler:us-east-2:427479925030:schedule/default/nightly-production-*", "scheduler:GetSchedule"},
+		"ReadScheduleGroup":   {"arn:aws:scheduler:us-east-2:427479925030:schedule-group/nightly-production", "scheduler:GetScheduleGroup", "scheduler:ListTagsForResource"},
+		"ReadSchedules":       {"arn:aws:scheduler:us-east-2:427479925030:schedule/nightly-production/*", "scheduler:GetSchedule"},
+		"ReadAlarms":          {"arn:aws:cloudwatch:us-east-2:427479925030:alarm:nightly-production-*", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"},
+		"ReadAlarmTopic":      {"arn:aws:sns:us-east-2:427479925030:nightly-production-*", "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource"},
 		"ReadDeadLetterQueue": {"arn:aws:sqs:us-east-2:427479925030:nightly-production-*", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"},
 		"ReadParameters":      {"arn:aws:ssm:us-east-2:427479925030:parameter/nightly/production/*", "ssm:GetParameter"},
 	}
@@ -174,6 +180,34 @@ func TestPlanRoleReadsWhatTheApplyRoleReads(t *testing.T) {
 	for g := range plan {
 		if !apply[g] {
 			t.Errorf("the plan role may %s on %s, the apply role may not", g.action, g.resource)
+		}
+	}
+}
+
+// An adopted function's name is outside "<project>-<env>-*": the CI roles
+// get exactly it and its log group, nothing broader.
+func TestAdoptedFunctionsAreGrantedByExactName(t *testing.T) {
+	n := core.Names{Project: "pi", Environment: core.Production}
+	var a, p recorder
+	scheduledlambda.GrantCI(&stack.Stack{Names: n, Platform: core.Talkwise, StateKey: "k"}, &a, &p, "old-fn")
+	resources := func(statements []iam.Statement, sid string) []string {
+		for _, st := range statements {
+			if st.Sid == sid {
+				return st.Resources
+			}
+		}
+		return nil
+	}
+	fns := []string{"arn:aws:lambda:us-east-2:427479925030:function:pi-production-*", "arn:aws:lambda:us-east-2:427479925030:function:old-fn"}
+	groups := []string{"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/pi-production-*",
+		"arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/old-fn", "arn:aws:logs:us-east-2:427479925030:log-group:/aws/lambda/old-fn:*"}
+	for _, c := range []struct {
+		statements []iam.Statement
+		sid        string
+		want       []string
+	}{{a.statements, "Functions", fns}, {p.statements, "ReadFunctions", fns}, {a.statements, "LogGroups", groups}, {p.statements, "ReadLogGroups", groups}} {
+		if diff := cmp.Diff(c.want, resources(c.statements, c.sid)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.sid, diff)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/fractallabsdev/talkwise-infra/constructs/alarms"
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/constructs/iam"
 	"github.com/fractallabsdev/talkwise-infra/constructs/infraci"
@@ -36,6 +37,13 @@ type Function struct {
 	Parameters []ssm.Parameter
 	// Environment adds plain variables. Defaults to none.
 	Environment map[string]string
+	// ExistingNames keeps the name of a function that already exists in an
+	// environment, so migrating it adopts the live function instead of
+	// replacing it with "<project>-<env>-<Name>" (docs/migrating-from-hcl.md).
+	// Defaults to none: every environment deploys "<project>-<env>-<Name>".
+	// One account holds dev and production, so a name can live in one
+	// environment only.
+	ExistingNames map[core.Environment]string
 }
 
 // Settings are the project's pattern-wide settings.
@@ -60,6 +68,16 @@ type Settings struct {
 	// each with the reason it is not one. Defaults to none: a value in a
 	// recognised credential format fails the synth.
 	NotSecrets core.NotSecrets
+	// AlarmEmails are subscribed, per environment, to the stack's alarm
+	// topic "<project>-<env>-alarms" (each address confirms by the link AWS
+	// mails). Defaults to none: the alarms still change state and show in
+	// the CloudWatch console.
+	AlarmEmails map[core.Environment][]string
+	// Alarms are the thresholds of the stack's alarms: each function's
+	// errors, throttles and duration, the schedule group's failed
+	// invocations, the dead-letter queue's depth. Every zero field takes its
+	// default (alarms.FunctionThresholds).
+	Alarms alarms.FunctionThresholds
 	// InfraRepository is the GitHub repository ("owner/name") whose
 	// infrastructure workflow applies the stack through the role
 	// <project>-<env>-github-actions and plans its pull requests through the
@@ -100,6 +118,15 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 		return nil, core.Errorf("Retry", "", "%v", err)
 	}
 	var errs []error
+	errs = append(errs, settings.Alarms.Validate("Alarms"))
+	for _, env := range sortedEnvs(settings.AlarmEmails) {
+		field := "AlarmEmails[" + string(env) + "]"
+		if err := core.CheckEnvironment(field, env); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		errs = append(errs, alarms.ValidateEmails(field, settings.AlarmEmails[env]))
+	}
 	var fnProps []*lambda.FunctionProps
 	var names []string
 	seen := map[string]bool{}
@@ -110,8 +137,13 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 		}
 		seen[f.Name] = true
 		names = append(names, f.Name)
+		for _, env := range sortedEnvs(f.ExistingNames) {
+			if err := core.CheckEnvironment("functions."+f.Name+".ExistingNames["+string(env)+"]", env); err != nil {
+				errs = append(errs, err)
+			}
+		}
 		props := &lambda.FunctionProps{
-			Name: f.Name, Description: f.Description,
+			Name: f.Name, Description: f.Description, FunctionName: f.ExistingNames[n.Environment],
 			MemoryMB: f.MemoryMB, TimeoutSeconds: f.TimeoutSeconds, Parameters: f.Parameters,
 			Environment: f.Environment, LogRetentionDays: settings.LogRetentionDays,
 		}
@@ -139,22 +171,41 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 		return nil, err
 	}
 	return func() error {
+		topic := alarms.NewTopic(s.Scope, "Alarms", &alarms.TopicProps{Emails: settings.AlarmEmails[n.Environment]})
 		targets := map[string]scheduler.Target{}
 		for _, props := range fnProps {
 			fn := lambda.NewFunction(s.Scope, "Function-"+props.Name, props)
 			targets[props.Name] = fn
+			alarms.NewFunctionAlarms(fn.Construct, "Alarms", &alarms.FunctionAlarmsProps{
+				Function: fn, Name: props.Name, Notify: topic, Thresholds: settings.Alarms,
+			})
 		}
-		scheduler.NewSchedules(s.Scope, "Schedules", &scheduler.SchedulesProps{
+		sched := scheduler.NewSchedules(s.Scope, "Schedules", &scheduler.SchedulesProps{
 			Schedules: schedules, Targets: targets,
 			DeadLetterQueue: settings.DeadLetterQueue,
 		})
+		if sched.Group != nil {
+			alarms.NewScheduleGroupAlarm(sched.Construct, "FailedInvocationsAlarm", sched.GroupName(), topic, settings.Alarms)
+		}
+		if sched.DLQ != nil {
+			alarms.NewQueueDepthAlarm(sched.Construct, "DeadLetterQueueAlarm", "scheduler-dlq-messages", scheduler.DeadLetterQueueName(n), topic, settings.Alarms)
+		}
 		ciProps := &infraci.RoleProps{Repository: settings.InfraRepository}
 		ci := infraci.NewApplyRole(s.Scope, "GitHubActions", ciProps)
 		plan := infraci.NewPlanRole(s.Scope, "GitHubPlan", ciProps)
-		GrantCI(s, ci, plan)
+		var adopted []string
+		for _, props := range fnProps {
+			if props.FunctionName != "" {
+				adopted = append(adopted, props.FunctionName)
+			}
+		}
+		GrantCI(s, ci, plan, adopted...)
 		outputs(s, targets)
 		cdktf.NewTerraformOutput(s.Scope, jsii.String("github_actions_role_arn"), &cdktf.TerraformOutputConfig{
 			Value: ci.Arn(), Description: jsii.String("Role the infrastructure workflow assumes to apply this stack"),
+		})
+		cdktf.NewTerraformOutput(s.Scope, jsii.String("alarm_topic_arn"), &cdktf.TerraformOutputConfig{
+			Value: topic.Arn(), Description: jsii.String("SNS topic every alarm of the stack notifies"),
 		})
 		cdktf.NewTerraformOutput(s.Scope, jsii.String("github_plan_role_arn"), &cdktf.TerraformOutputConfig{
 			Value: plan.Arn(), Description: jsii.String("Read-only role the infrastructure workflow assumes to plan this stack on pull requests"),
@@ -166,25 +217,35 @@ func prepare(s *stack.Stack, settings Settings) (func() error, error) {
 // GrantCI gives the infrastructure workflow's roles (constructs/infraci)
 // what Terraform needs for this pattern's stack, each grant scoped to what
 // the stack names "<project>-<env>-*": apply may write the state and manage
-// the functions, roles, log groups, schedules and dead-letter queue; plan
+// the functions, roles, log groups, schedule group and schedules,
+// dead-letter queue, alarms and alarm topic; plan
 // may read the state (it plans with -lock=false) and what a refresh reads.
 // Both read the String parameters the stack's data sources look up.
-func GrantCI(s *stack.Stack, apply, plan iam.Grantable) {
+// adopted are the deployed names of adopted functions
+// (Function.ExistingNames), which "<project>-<env>-*" does not match: each
+// is granted by its exact name, with its log group.
+func GrantCI(s *stack.Stack, apply, plan iam.Grantable, adopted ...string) {
 	n, p := s.Names, s.Platform
+	var adoptedLogs []string
+	for _, name := range adopted {
+		adoptedLogs = append(adoptedLogs, "/aws/lambda/"+name)
+	}
 	s.GrantWriteState(apply)
-	lambda.GrantApply(apply, n, p)
+	lambda.GrantApply(apply, n, p, adopted...)
 	iam.GrantApplyRoles(apply, n, p, "lambda.amazonaws.com", "scheduler.amazonaws.com")
-	logs.GrantApply(apply, p, "/aws/lambda/"+n.Prefix()+"-")
+	logs.GrantApply(apply, p, "/aws/lambda/"+n.Prefix()+"-", adoptedLogs...)
 	scheduler.GrantApply(apply, n, p)
+	alarms.GrantApply(apply, n, p)
 	// String parameters are read at plan time and injected; SecureStrings
 	// are read by the functions at run time, never by Terraform.
 	ssm.GrantPlan(apply, p, n, "Parameters")
 
 	s.GrantReadState(plan)
-	lambda.GrantPlan(plan, n, p)
+	lambda.GrantPlan(plan, n, p, adopted...)
 	iam.GrantPlanRoles(plan, n, p)
-	logs.GrantPlan(plan, p, "/aws/lambda/"+n.Prefix()+"-")
+	logs.GrantPlan(plan, p, "/aws/lambda/"+n.Prefix()+"-", adoptedLogs...)
 	scheduler.GrantPlan(plan, n, p)
+	alarms.GrantPlan(plan, n, p)
 	ssm.GrantPlan(plan, p, n, "ReadParameters")
 }
 
@@ -200,6 +261,17 @@ func credentials(f Function, notSecrets core.NotSecrets) error {
 	}
 	errs = append(errs, core.CheckNoCredential(field+".Description", "description", f.Description, notSecrets, "remove it from the description"))
 	return core.Join(errs...)
+}
+
+// sortedEnvs lists a per-environment setting's keys in a fixed order, so
+// errors read the same on every run.
+func sortedEnvs[V any](m map[core.Environment]V) []core.Environment {
+	out := make([]core.Environment, 0, len(m))
+	for env := range m {
+		out = append(out, env)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // outputs exposes the deployed function names and ARNs, keyed by short name.
