@@ -9,6 +9,7 @@ require (
 	github.com/evanw/esbuild v0.28.2
 	github.com/hashicorp/terraform-cdk-go/cdktf v0.21.0
 	github.com/rhysd/actionlint v1.7.12
+	golang.org/x/mod v0.24.0
 )
 
 require (
@@ -26,7 +27,6 @@ require (
 	github.com/yuin/goldmark v1.7.17 // indirect
 	go.yaml.in/yaml/v4 v4.0.0-rc.3 // indirect
 	golang.org/x/lint v0.0.0-20210508222113-6edffad5e616 // indirect
-	golang.org/x/mod v0.24.0 // indirect
 	golang.org/x/sync v0.20.0 // indirect
 	golang.org/x/sys v0.42.0 // indirect
 	golang.org/x/tools v0.33.0 // indirect
