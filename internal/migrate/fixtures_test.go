@@ -1,6 +1,7 @@
 package migrate_test
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -129,6 +130,13 @@ type fixtureCase struct {
 	// never had: migrate must report exactly these as would-be-created, and
 	// once the user accepts them, they are the only resources created.
 	create []string
+	// replace are the construct paths of the resources Terraform's plan
+	// replaces because the design changed them, with the reason a user
+	// accepts each under accept.replace.
+	replace map[string]string
+	// planFormat is the fixture format Terraform plans the mapping
+	// against (one per fixture: a plan takes tens of seconds).
+	planFormat string
 }
 
 func checkFixture(t *testing.T, c fixtureCase) {
@@ -165,15 +173,29 @@ func checkFixture(t *testing.T, c fixtureCase) {
 			if strings.Join(openCreate, ",") != strings.Join(c.create, ",") {
 				t.Fatalf("would be created: %v, want %v", openCreate, c.create)
 			}
-			if accept != "" {
+			// The user accepts the creations, and the replacements the
+			// design brings, each with its reason.
+			replace := ""
+			for _, r := range rep.New {
+				if why, ok := c.replace[pathOf[r.Address]]; ok {
+					replace += "    - address: '" + r.Address + "'\n      reason: '" + strings.ReplaceAll(why, "'", "''") + "'\n"
+				}
+			}
+			if accept != "" || replace != "" {
 				file := filepath.Join(root, rep.File)
 				text, err := os.ReadFile(file)
 				if err != nil {
 					t.Fatal(err)
 				}
-				edited := strings.Replace(string(text), "  create: []\n", "  create:\n"+accept, 1)
+				edited := string(text)
+				if accept != "" {
+					edited = strings.Replace(edited, "  create: []\n", "  create:\n"+accept, 1)
+				}
+				if replace != "" {
+					edited = strings.Replace(edited, "  replace: []\n", "  replace:\n"+replace, 1)
+				}
 				if edited == string(text) {
-					t.Fatalf("no create list to edit in:\n%s", text)
+					t.Fatalf("no create or replace list to edit in:\n%s", text)
 				}
 				if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
 					t.Fatal(err)
@@ -247,28 +269,85 @@ func checkFixture(t *testing.T, c fixtureCase) {
 			if got := removedBlocks(t, stacks[n.StackName()]); !reflect.DeepEqual(got, wantRemoved) {
 				t.Errorf("removed blocks (destroy = false) for %v, want %v", got, wantRemoved)
 			}
+			if format == c.planFormat {
+				checkPlan(t, rep, filepath.Join("testdata", n.StackName()+"."+format), stacks[n.StackName()].Dir, pathOf, c)
+			}
 		})
 	}
 }
 
+// checkPlan has Terraform plan the stack, synthesized with the mapping,
+// against the fixture: every old resource is moved, nothing is destroyed,
+// only the accepted resources are created or replaced, and every in-place
+// update has a known reason.
+func checkPlan(t *testing.T, rep *migrate.Report, state, stackDir string, pathOf map[string]string, c fixtureCase) {
+	tc := toolchain(t)
+	check, err := migrate.PlanMapping(context.Background(), tc, rep, state, stackDir, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	migrate.PrintPlan(&out, check)
+	t.Logf("%s", out.String())
+	if check.Failed() || check.Result.Plan == nil {
+		t.Fatalf("Terraform's plan fails the mapping:\n%s", out.String())
+	}
+	n := check.Result.Plan.Counts
+	if n.Delete != 0 || n.Move != len(c.want) {
+		t.Errorf("plan: %d destroyed, %d moved; want 0 destroyed and all %d old resources moved", n.Delete, n.Move, len(c.want))
+	}
+	var created, replaced []string
+	for _, ch := range check.Result.Plan.Changes {
+		switch ch.Action {
+		case "create":
+			created = append(created, pathOf[ch.Address])
+		case "replace":
+			replaced = append(replaced, pathOf[ch.Address])
+		}
+	}
+	var wantReplaced []string
+	for p := range c.replace {
+		wantReplaced = append(wantReplaced, p)
+	}
+	sort.Strings(created)
+	sort.Strings(replaced)
+	sort.Strings(wantReplaced)
+	if strings.Join(created, ",") != strings.Join(c.create, ",") || strings.Join(replaced, ",") != strings.Join(wantReplaced, ",") {
+		t.Errorf("plan creates %v and replaces %v; want exactly the accepted %v and %v", created, replaced, c.create, wantReplaced)
+	}
+	if u := check.Unexplained(); len(u) > 0 {
+		t.Errorf("in-place updates nobody explained (add the reason to updateReasons and docs/migrating-from-hcl.md, or remove the difference): %v", u)
+	}
+}
+
+// rukSchedulerMoves is where each resource of the HCL ruk-scheduler dev
+// deployment lands, by construct path.
+func rukSchedulerMoves() map[string]string {
+	return map[string]string{
+		`module.lambda["message-hub-dispatch"].aws_lambda_function.this`:        "Function-message-hub-dispatch/Resource",
+		`module.lambda["message-hub-dispatch"].aws_cloudwatch_log_group.this`:   "Function-message-hub-dispatch/Logs/Resource",
+		`module.iam.aws_iam_role.lambda["message-hub-dispatch"]`:                "Function-message-hub-dispatch/Role/Resource",
+		`module.iam.aws_iam_role_policy.lambda["message-hub-dispatch"]`:         "Function-message-hub-dispatch/Role/Policy",
+		`module.scheduler.aws_iam_role.scheduler[0]`:                            "Schedules/Role/Resource",
+		`module.scheduler.aws_iam_role_policy.scheduler[0]`:                     "Schedules/Role/Policy",
+		`module.scheduler.aws_scheduler_schedule.this["dispatch-due-messages"]`: "Schedules/Schedule-dispatch-due-messages",
+		`module.github_oidc.aws_iam_role.github_actions`:                        "GitHubActions/Role/Resource",
+		`module.github_oidc.aws_iam_role_policy.github_actions`:                 "GitHubActions/Role/Policy",
+	}
+}
+
+// The read-only role pull requests plan with is new: the HCL project
+// planned with its one CI role (constructs/infraci).
+var rukSchedulerCreates = []string{"GitHubPlan/Role/Resource", "GitHubPlan/Role/Policy"}
+
 func TestRukSchedulerDevFixtureIsFullyMatched(t *testing.T) {
 	checkFixture(t, fixtureCase{
 		project: "ruk-scheduler", env: core.Dev,
-		want: map[string]string{
-			`module.lambda["message-hub-dispatch"].aws_lambda_function.this`:        "Function-message-hub-dispatch/Resource",
-			`module.lambda["message-hub-dispatch"].aws_cloudwatch_log_group.this`:   "Function-message-hub-dispatch/Logs/Resource",
-			`module.iam.aws_iam_role.lambda["message-hub-dispatch"]`:                "Function-message-hub-dispatch/Role/Resource",
-			`module.iam.aws_iam_role_policy.lambda["message-hub-dispatch"]`:         "Function-message-hub-dispatch/Role/Policy",
-			`module.scheduler.aws_iam_role.scheduler[0]`:                            "Schedules/Role/Resource",
-			`module.scheduler.aws_iam_role_policy.scheduler[0]`:                     "Schedules/Role/Policy",
-			`module.scheduler.aws_scheduler_schedule.this["dispatch-due-messages"]`: "Schedules/Schedule-dispatch-due-messages",
-			`module.github_oidc.aws_iam_role.github_actions`:                        "GitHubActions/Role/Resource",
-			`module.github_oidc.aws_iam_role_policy.github_actions`:                 "GitHubActions/Role/Policy",
-		},
+		want:      rukSchedulerMoves(),
 		stateOnly: []string{`module.lambda["message-hub-dispatch"].null_resource.build`},
-		// The read-only role pull requests plan with is new: the HCL project
-		// planned with its one CI role (constructs/infraci).
-		create: []string{"GitHubPlan/Role/Resource", "GitHubPlan/Role/Policy"},
+		create:    rukSchedulerCreates,
+		// Terraform plans the show.json form (converted to a state file).
+		planFormat: "show.json",
 	})
 }
 
@@ -508,10 +587,24 @@ func agentFactoryMoves(env core.Environment) map[string]string {
 	return want
 }
 
+// agentFactoryReplacements are the resources the switch replaces, both
+// immutable objects whose content the design changed; the reasons are the
+// ones a user gives under accept.replace.
+var agentFactoryReplacements = map[string]string{
+	"Images/Lifecycle": "the lifecycle policy object is rewritten with the stack's rules (untagged images expire after 7 days, " +
+		"the newest 30 tagged are kept); no image is touched by the replacement itself",
+	"Service/TaskDefinition": "a task definition is immutable: the stack's container definition (logs, health check, " +
+		"read-only root with a /tmp volume) registers a new revision and the service rolls to it; the old revision stays registered",
+}
+
 func TestAgentFactoryFixturesAreFullyMatched(t *testing.T) {
 	for _, env := range []core.Environment{core.Dev, core.Production} {
 		t.Run(string(env), func(t *testing.T) {
-			checkFixture(t, fixtureCase{project: "agent-factory", env: env, want: agentFactoryMoves(env)})
+			c := fixtureCase{project: "agent-factory", env: env, want: agentFactoryMoves(env), replace: agentFactoryReplacements}
+			if env == core.Dev {
+				c.planFormat = "tfstate"
+			}
+			checkFixture(t, c)
 		})
 	}
 }
@@ -667,5 +760,27 @@ func TestAmbiguousMatchIsReportedNotGuessed(t *testing.T) {
 	}
 	if len(rep.Result.Ambiguous) != 0 || len(rep.OpenDestroy) != 1 || rep.OpenDestroy[0].Address != want[1] {
 		t.Errorf("after the pin: ambiguous %v, open destroys %v; want only %s left to decide", rep.Result.Ambiguous, rep.OpenDestroy, want[1])
+	}
+}
+
+// Another project's state shares nothing with the stack: the command says
+// the state is probably the wrong one, how to get the right one, and
+// writes no mapping that would list 52 resources for destruction.
+func TestAnotherProjectsStateIsRefusedAsTheWrongOne(t *testing.T) {
+	p := project(t, "ruk-scheduler")
+	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
+	root := workspace(t, n.Project)
+	_, err := migrate.Run(migrate.Options{Root: root, Names: n, StatePath: filepath.Join("testdata", "agent-factory-dev.tfstate"), Synthesize: synthesizer(t, root, p, n)})
+	for _, want := range []string{
+		"0 of 52 resources of the old state match stack ruk-scheduler-dev: wrong project or environment?",
+		"terraform init -backend-config=backend-dev.hcl && terraform state pull",
+		"projects/ruk-scheduler/migrations/dev.yaml was not written",
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %v\nwant it to contain %q", err, want)
+		}
+	}
+	if _, statErr := os.Stat(filepath.Join(root, migrate.File(n.Project, n.Environment))); statErr == nil {
+		t.Error("a mapping file was written from another project's state")
 	}
 }

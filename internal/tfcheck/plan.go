@@ -163,8 +163,8 @@ func changedAttributes(before, after any, unknown map[string]any) []string {
 		}
 	}
 	for k, v := range unknown {
-		if v == true && b[k] != nil {
-			seen[k] = true
+		if v == true {
+			seen[k] = true // known only after apply: AWS recomputes it
 		}
 	}
 	var out []string

@@ -357,3 +357,37 @@ func copyFile(src, dst string) error {
 	}
 	return os.WriteFile(dst, raw, 0o644)
 }
+
+// ProviderSchema returns `terraform providers schema -json` of the mirror's
+// provider: every resource type's attributes and blocks, and its schema
+// version, as the state of that provider version records them.
+func ProviderSchema(ctx context.Context, tc *Toolchain, scratch string) ([]byte, error) {
+	if err := os.MkdirAll(scratch, 0o755); err != nil {
+		return nil, err
+	}
+	w, err := NewWorkspace(tc, scratch)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(scratch, "provider-schema")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	config := `{"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": "` + tc.ProviderVersion + `"}}}}`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf.json"), []byte(config), 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".terraform.lock.hcl"), []byte(tc.lockFile(tc.ProviderVersion)), 0o644); err != nil {
+		return nil, err
+	}
+	// No AWS call is made; the endpoint is a closed port on loopback.
+	tf := &terraform{bin: tc.Terraform, dir: dir, env: w.env("http://127.0.0.1:9")}
+	if out, err := tf.run(ctx, "init", "-input=false", "-no-color"); err != nil {
+		return nil, fmt.Errorf("%v: %s", err, truncate(string(out.stdout)+string(out.stderr), 600))
+	}
+	out, err := tf.run(ctx, "providers", "schema", "-json")
+	if err != nil {
+		return nil, fmt.Errorf("%v: %s", err, truncate(string(out.stderr), 600))
+	}
+	return out.stdout, nil
+}
