@@ -95,7 +95,7 @@ func PlanMapping(ctx context.Context, tc *tfcheck.Toolchain, rep *Report, stateP
 			account.Parameters[name] = value
 		}
 	}
-	res, err := ws.Run(ctx, tfcheck.Target{Name: rep.Stack, Dir: stackDir, State: stateFile, Account: &account})
+	res, err := ws.Run(ctx, tfcheck.Target{Name: rep.Stack, Dir: stackDir, State: stateFile, Account: &account, Details: true})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package tfcheck
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -179,4 +180,69 @@ func equalJSON(x, y any) bool {
 	bx, _ := json.Marshal(x)
 	by, _ := json.Marshal(y)
 	return string(bx) == string(by)
+}
+
+// ReadPlanStream reads the changes of `terraform plan -json` as they
+// stream: each planned_change names the resource, the action, where a
+// moved block took it from and whether it is imported. The totals are
+// checked against the stream's change_summary.
+func ReadPlanStream(out []byte) (*Plan, error) {
+	type resource struct {
+		Addr string `json:"addr"`
+	}
+	p := &Plan{}
+	var summary *struct{ Add, Change, Remove, Import int }
+	for _, line := range bytes.Split(out, []byte("\n")) {
+		var msg struct {
+			Type   string `json:"type"`
+			Change struct {
+				Resource         resource        `json:"resource"`
+				PreviousResource *resource       `json:"previous_resource"`
+				Action           string          `json:"action"`
+				Reason           string          `json:"reason"`
+				Importing        json.RawMessage `json:"importing"`
+			} `json:"change"`
+			Changes *struct{ Add, Change, Remove, Import int } `json:"changes"`
+		}
+		if json.Unmarshal(line, &msg) != nil {
+			continue
+		}
+		switch msg.Type {
+		case "change_summary":
+			summary = msg.Changes
+		case "planned_change":
+			c := msg.Change
+			if strings.HasPrefix(c.Resource.Addr, "data.") || strings.Contains(c.Resource.Addr, ".data.") {
+				continue
+			}
+			ch := Change{Address: c.Resource.Addr, Action: streamAction(c.Action), Reason: c.Reason,
+				Importing: len(c.Importing) > 0 && string(c.Importing) != "null"}
+			if c.PreviousResource != nil {
+				ch.PreviousAddress = c.PreviousResource.Addr
+			}
+			p.Changes = append(p.Changes, ch)
+			p.Counts.add(ch)
+		}
+	}
+	if summary == nil {
+		return nil, fmt.Errorf("terraform plan -json: no change_summary in its output")
+	}
+	n := p.Counts
+	if summary.Add != n.Create+n.Replace || summary.Change != n.Update || summary.Remove != n.Delete+n.Replace || summary.Import != n.Import {
+		return nil, fmt.Errorf("terraform plan -json: its summary (%d to add, %d to change, %d to destroy, %d to import) differs from its changes (%s)",
+			summary.Add, summary.Change, summary.Remove, summary.Import, n)
+	}
+	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Address < p.Changes[j].Address })
+	return p, nil
+}
+
+// streamAction names a streamed action as ReadPlan names it.
+func streamAction(a string) string {
+	switch a {
+	case "noop", "move", "import":
+		return "no-op"
+	case "remove":
+		return "forget"
+	}
+	return a
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -154,7 +155,11 @@ func judgeFreshPlan(res *Result) {
 		case "delete":
 			res.problem("the plan destroys %s", ch.Address)
 		case "replace":
-			res.problem("the plan replaces %s (%s; forced by %v)", ch.Address, ch.Reason, ch.ReplacePaths)
+			forced := ""
+			if len(ch.ReplacePaths) > 0 {
+				forced = ", forced by " + strings.Join(ch.ReplacePaths, ", ")
+			}
+			res.problem("the plan replaces %s (%s%s): an object it adopts differs where AWS cannot change it in place", ch.Address, ch.Reason, forced)
 		}
 	}
 }

@@ -52,6 +52,11 @@ type Target struct {
 	Account *awsstub.Account
 	// PlanJSON, when set, receives `terraform show -json` of the plan.
 	PlanJSON string
+	// Details reads the plan back with `terraform show -json`, which gives
+	// each change's attributes (Change.UpdatedAttributes, ReplacePaths).
+	// Defaults to false: the changes and their actions as the plan streams
+	// them, one provider start fewer. Setting PlanJSON implies it.
+	Details bool
 }
 
 // Result is what Terraform said about one stack.
@@ -169,6 +174,15 @@ func (w *Workspace) plan(ctx context.Context, tf *terraform, res *Result, t Targ
 	w.judge(res, "plan", out, err)
 	if err != nil {
 		return nil
+	}
+	if t.PlanJSON == "" && !t.Details {
+		// The streamed plan names every change and its action; reading
+		// the plan file back costs another provider start.
+		p, err := ReadPlanStream(out.stdout)
+		if err != nil {
+			res.problem("%v", err)
+		}
+		return p
 	}
 	show, err := tf.run(ctx, "show", "-json", "-no-color", "offline.tfplan")
 	if err != nil {
