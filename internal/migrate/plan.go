@@ -158,6 +158,12 @@ var updateReasons = map[string]string{
 		"(confused-deputy protection); who may assume the role is otherwise unchanged",
 	"aws_iam_role_policy.policy": "the role's inline policy becomes the stack's least-privilege statements, " +
 		"one Sid per grant (docs/security.md); read the new actions and resources in the plan",
+	"aws_ecr_repository.image_tag_mutability": "production's image tags become immutable (docs/security.md, AWS-0031): " +
+		"the deploy pushes :<commit SHA>; dev stays mutable for :latest",
+	"aws_appautoscaling_policy.target_tracking_scaling_policy_configuration": "the stack's scaling targets " +
+		"(CPU 70 %, memory 80 %, cooldowns 300 s in and 60 s out) replace the HCL module's: read target_value in the plan",
+	"aws_wafv2_web_acl.rule": "the web ACL's rules become the stack's set (3 AWS managed groups, the rate limit, " +
+		"4 custom blocks; docs/security.md, WAF.10), written as one document: read the rule list in the plan",
 	"aws_lambda_function.source_code_hash": "the function's code becomes the stack's bundle, built by esbuild at synth",
 	"aws_lambda_function.last_modified":    "AWS sets it when the code is updated (source_code_hash)",
 	"aws_lambda_function.filename": "the zip is the stack's synthesized asset (was the HCL module's dist/lambda.zip); " +
