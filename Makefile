@@ -246,16 +246,20 @@ $(TRIVY):
 trivy: $(TRIVY)
 
 # Synthesizes and plans first, so the scan never reads stale output. One
-# run over $(SCAN_DIR), so findings (and accepted ones) are named by stack:
-# <stack>.tfplan.json.
+# Trivy run per stack: given a folder of plans, Trivy merges them into one
+# configuration, where stacks' identical addresses mix.
 scan: synth $(TRIVY)
 	@rm -rf $(SCAN_DIR)
 	@CDKTF_OUTDIR=$(OUTDIR) $(APP) validate -plan-json $(SCAN_DIR) $(VALIDATE_FLAGS) $(STACKS) \
 	  || { echo "scan: Terraform could not plan every stack (above), so there is nothing sound to scan"; exit 1; }
-	@$(TRIVY) config --skip-check-update --quiet --cache-dir $(TOOLS_DIR)/trivy/cache \
-	  --ignorefile $(TRIVY_IGNORE) --severity $(SCAN_SEVERITY) --exit-code 1 $(SCAN_DIR) \
-	  || { echo "scan: $(SCAN_SEVERITY) findings above; fix them, or accept one in .trivyignore.yaml with the reason it is right by design"; exit 1; }
-	@echo "scan: no $(SCAN_SEVERITY) findings beyond those accepted in .trivyignore.yaml"
+	@failed=; for plan in $(SCAN_DIR)/*.tfplan.json; do \
+	  stack=$$(basename $$plan .tfplan.json); \
+	  $(TRIVY) config --skip-check-update --quiet --cache-dir $(TOOLS_DIR)/trivy/cache \
+	    --ignorefile $(TRIVY_IGNORE) --severity $(SCAN_SEVERITY) --exit-code 1 $$plan >$(SCAN_DIR)/$$stack.trivy.txt 2>&1 \
+	    && echo "scan: $$stack: no $(SCAN_SEVERITY) findings beyond those accepted" \
+	    || { echo "scan: $$stack:"; cat $(SCAN_DIR)/$$stack.trivy.txt; failed="$$failed $$stack"; }; \
+	done; \
+	test -z "$$failed" || { echo "scan: $(SCAN_SEVERITY) findings in$$failed (above); fix them, or accept one in .trivyignore.yaml with the reason it is right by design"; exit 1; }
 
 # --- Benchmark ---------------------------------------------------------------
 # make bench [BENCH_ARGS="-n 5 -projects 50"]: times the floor (jsii start-up
