@@ -70,7 +70,8 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{File: File(opts.Names.Project, opts.Names.Environment), Stack: opts.Names.StackName(), State: st, New: news}
-	res, err := Match(st.Resources, news, rep.keepPins(prev, st, news))
+	oldSet, newSet := addressSet(st, news)
+	res, err := Match(st.Resources, news, rep.keepPins(prev, oldSet, newSet))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", rep.File, err)
 	}
@@ -78,13 +79,13 @@ func Run(opts Options) (*Report, error) {
 	if err := rep.checkSameDeployment(opts.Names); err != nil {
 		return nil, err
 	}
-	imported := rep.keepImports(prev, news)
+	imported := rep.keepImports(prev, newSet)
 	rep.sortUnmatchedOld(prev)
 	if err := checkForgetCoversResources(st.Resources, rep.Forgotten); err != nil {
 		return nil, fmt.Errorf("%s: %w", rep.File, err)
 	}
 	rep.sortUnmatchedNew(prev, imported)
-	rep.keepAcceptedReplacements(prev, news)
+	rep.keepAcceptedReplacements(prev, newSet)
 	rep.dropStaleAcceptances(prev)
 	if err := writeMapping(opts.Root, opts.Names, rep); err != nil {
 		return nil, err
@@ -119,8 +120,7 @@ func readInputs(opts Options) (*State, *Mapping, []NewResource, error) {
 
 // keepPins returns the previous file's moves that still name an old and a
 // new resource, and reports the others as dropped.
-func (rep *Report) keepPins(prev *Mapping, st *State, news []NewResource) []Move {
-	oldSet, newSet := addressSet(st, news)
+func (rep *Report) keepPins(prev *Mapping, oldSet, newSet map[string]bool) []Move {
 	var pins []Move
 	for _, mv := range prev.Moves {
 		switch {
@@ -135,6 +135,7 @@ func (rep *Report) keepPins(prev *Mapping, st *State, news []NewResource) []Move
 	return pins
 }
 
+// addressSet lists the old state's and the new stack's addresses.
 func addressSet(st *State, news []NewResource) (old, new map[string]bool) {
 	old, new = map[string]bool{}, map[string]bool{}
 	for _, o := range st.Resources {
@@ -163,11 +164,7 @@ func (rep *Report) checkSameDeployment(n core.Names) error {
 
 // keepImports keeps the previous file's imports whose target is still in
 // the stack and not matched in the old state; it returns their targets.
-func (rep *Report) keepImports(prev *Mapping, news []NewResource) map[string]bool {
-	newSet := map[string]bool{}
-	for _, n := range news {
-		newSet[n.Address] = true
-	}
+func (rep *Report) keepImports(prev *Mapping, newSet map[string]bool) map[string]bool {
 	moved := map[string]bool{}
 	for _, mv := range rep.Result.Moves {
 		moved[mv.To] = true
@@ -225,11 +222,7 @@ func (rep *Report) sortUnmatchedNew(prev *Mapping, imported map[string]bool) {
 // the address is still a resource of the stack. Only Terraform's plan can
 // say whether a replacement happens (PlanMapping), so they are kept as
 // written.
-func (rep *Report) keepAcceptedReplacements(prev *Mapping, news []NewResource) {
-	newSet := map[string]bool{}
-	for _, n := range news {
-		newSet[n.Address] = true
-	}
+func (rep *Report) keepAcceptedReplacements(prev *Mapping, newSet map[string]bool) {
 	for _, a := range prev.Accept.Replace {
 		if newSet[a.Address] {
 			rep.AcceptedReplace = append(rep.AcceptedReplace, a)
