@@ -135,7 +135,10 @@ new:
 # state (`terraform show -json` output or a `terraform state pull` file) to the
 # stack and writes projects/<project>/migrations/<env>.yaml, which synthesis
 # turns into moved and import blocks. It exits non-zero while anything is
-# unmatched and not accepted (docs/migrating-from-hcl.md).
+# unmatched and not accepted; then, where terraform and the provider mirror
+# are installed, Terraform plans the stack with the file against the old
+# state, offline, and any replace or destroy not accepted by address with a
+# reason fails it (docs/migrating-from-hcl.md).
 .PHONY: migrate
 migrate: node
 	@test -n "$(p)" -a -n "$(e)" -a -n "$(state)" || { echo "usage: make migrate p=<project> e=<dev|production> state=<file> (see docs/migrating-from-hcl.md)"; exit 2; }

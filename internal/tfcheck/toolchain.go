@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/mod/sumdb/dirhash"
 )
@@ -66,11 +67,31 @@ func FindToolchain() (*Toolchain, error) {
 	if err != nil {
 		return nil, err
 	}
-	hash, err := dirhash.HashDir(packageDir(mirror, version), "", dirhash.DefaultHash)
+	hash, err := packageHash(packageDir(mirror, version))
 	if err != nil {
 		return nil, fmt.Errorf("hashing the provider in %s: %w", packageDir(mirror, version), err)
 	}
 	return &Toolchain{Terraform: tf, Mirror: mirror, ProviderVersion: version, ProviderHash: hash}, nil
+}
+
+var (
+	hashMu sync.Mutex
+	hashes = map[string]string{}
+)
+
+// packageHash is the "h1:" hash of a provider package, computed once per
+// process: reading the 700 MB binary takes about a second.
+func packageHash(dir string) (string, error) {
+	hashMu.Lock()
+	defer hashMu.Unlock()
+	if h, ok := hashes[dir]; ok {
+		return h, nil
+	}
+	h, err := dirhash.HashDir(dir, "", dirhash.DefaultHash)
+	if err == nil {
+		hashes[dir] = h
+	}
+	return h, err
 }
 
 func platform() string { return runtime.GOOS + "_" + runtime.GOARCH }
