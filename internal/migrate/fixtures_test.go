@@ -1,6 +1,7 @@
 package migrate_test
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -129,6 +130,13 @@ type fixtureCase struct {
 	// never had: migrate must report exactly these as would-be-created, and
 	// once the user accepts them, they are the only resources created.
 	create []string
+	// replace are the construct paths of the resources Terraform's plan
+	// replaces because the design changed them, with the reason a user
+	// accepts each under accept.replace.
+	replace map[string]string
+	// planFormat is the fixture format Terraform plans the mapping
+	// against (one per fixture: a plan takes tens of seconds).
+	planFormat string
 	// regrouped maps the old address of each schedule to the construct path
 	// of its counterpart in the stack's own schedule group: migrate accepts
 	// deleting the one and creating the other without asking (a schedule
@@ -170,15 +178,29 @@ func checkFixture(t *testing.T, c fixtureCase) {
 			if strings.Join(openCreate, ",") != strings.Join(c.create, ",") {
 				t.Fatalf("would be created: %v, want %v", openCreate, c.create)
 			}
-			if accept != "" {
+			// The user accepts the creations, and the replacements the
+			// design brings, each with its reason.
+			replace := ""
+			for _, r := range rep.New {
+				if why, ok := c.replace[pathOf[r.Address]]; ok {
+					replace += "    - address: '" + r.Address + "'\n      reason: '" + strings.ReplaceAll(why, "'", "''") + "'\n"
+				}
+			}
+			if accept != "" || replace != "" {
 				file := filepath.Join(root, rep.File)
 				text, err := os.ReadFile(file)
 				if err != nil {
 					t.Fatal(err)
 				}
-				edited := addAccepted(string(text), "create", accept)
+				edited := string(text)
+				if accept != "" {
+					edited = addAccepted(edited, "create", accept)
+				}
+				if replace != "" {
+					edited = addAccepted(edited, "replace", replace)
+				}
 				if edited == string(text) {
-					t.Fatalf("no create list to edit in:\n%s", text)
+					t.Fatalf("no create or replace list to edit in:\n%s", text)
 				}
 				if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
 					t.Fatal(err)
@@ -192,14 +214,9 @@ func checkFixture(t *testing.T, c fixtureCase) {
 			}
 			// Every other new resource has an old counterpart: only the
 			// accepted ones are created, nothing is imported.
-			var created, wantCreated, destroyed, wantDestroyed []string
+			var created, destroyed []string
 			for _, a := range rep.AcceptedCreate {
 				created = append(created, pathOf[a.Address])
-			}
-			wantCreated = append(wantCreated, c.create...)
-			for from, to := range c.regrouped {
-				wantCreated = append(wantCreated, to)
-				wantDestroyed = append(wantDestroyed, from)
 			}
 			for _, a := range rep.AcceptedDestroy {
 				destroyed = append(destroyed, a.Address)
@@ -207,9 +224,9 @@ func checkFixture(t *testing.T, c fixtureCase) {
 					t.Errorf("%s accepted for destruction by %q; only regrouped schedules may be", a.Address, a.Reason)
 				}
 			}
-			for _, list := range [][]string{created, wantCreated, destroyed, wantDestroyed} {
-				sort.Strings(list)
-			}
+			wantCreated, wantDestroyed := c.created(), c.destroyed()
+			sort.Strings(created)
+			sort.Strings(destroyed)
 			if strings.Join(created, ",") != strings.Join(wantCreated, ",") || len(rep.Imports) != 0 {
 				t.Errorf("created %v, want only %v, and no import; report:\n%s", created, wantCreated, sb.String())
 			}
@@ -238,8 +255,8 @@ func checkFixture(t *testing.T, c fixtureCase) {
 					t.Errorf("unexpected move from %s to %s", from, got[from])
 				}
 			}
-			if len(rep.New) != len(c.want)+len(c.create)+len(c.regrouped) {
-				t.Errorf("new stack has %d resources, the fixture's expectations cover %d", len(rep.New), len(c.want)+len(c.create)+len(c.regrouped))
+			if len(rep.New) != len(c.want)+len(c.created()) {
+				t.Errorf("new stack has %d resources, the fixture's expectations cover %d", len(rep.New), len(c.want)+len(c.created()))
 			}
 
 			// Synthesizing with the mapping file emits one moved block per move.
@@ -265,34 +282,118 @@ func checkFixture(t *testing.T, c fixtureCase) {
 			if got := removedBlocks(t, stacks[n.StackName()]); !reflect.DeepEqual(got, wantRemoved) {
 				t.Errorf("removed blocks (destroy = false) for %v, want %v", got, wantRemoved)
 			}
+			if format == c.planFormat {
+				checkPlan(t, rep, filepath.Join("testdata", n.StackName()+"."+format), stacks[n.StackName()].Dir, pathOf, c)
+			}
 		})
 	}
+}
+
+// created are the construct paths the migration creates: the new ones and
+// the regrouped schedules, sorted.
+func (c fixtureCase) created() []string {
+	out := append([]string{}, c.create...)
+	for _, to := range c.regrouped {
+		out = append(out, to)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// destroyed are the old addresses the migration deletes: the regrouped
+// schedules, sorted.
+func (c fixtureCase) destroyed() []string {
+	var out []string
+	for from := range c.regrouped {
+		out = append(out, from)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkPlan has Terraform plan the stack, synthesized with the mapping,
+// against the fixture: every old resource is moved, nothing is destroyed,
+// only the accepted resources are created or replaced, and every in-place
+// update has a known reason.
+func checkPlan(t *testing.T, rep *migrate.Report, state, stackDir string, pathOf map[string]string, c fixtureCase) {
+	tc := toolchain(t)
+	check, err := migrate.PlanMapping(context.Background(), tc, rep, state, stackDir, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	migrate.PrintPlan(&out, check)
+	t.Logf("%s", out.String())
+	if check.Failed() || check.Result.Plan == nil {
+		t.Fatalf("Terraform's plan fails the mapping:\n%s", out.String())
+	}
+	n := check.Result.Plan.Counts
+	if n.Delete != len(c.regrouped) || n.Move != len(c.want) {
+		t.Errorf("plan: %d destroyed, %d moved; want only the %d regrouped schedules destroyed and all %d other old resources moved",
+			n.Delete, n.Move, len(c.regrouped), len(c.want))
+	}
+	var created, replaced []string
+	for _, ch := range check.Result.Plan.Changes {
+		switch ch.Action {
+		case "create":
+			created = append(created, pathOf[ch.Address])
+		case "replace":
+			replaced = append(replaced, pathOf[ch.Address])
+		}
+	}
+	var wantReplaced []string
+	for p := range c.replace {
+		wantReplaced = append(wantReplaced, p)
+	}
+	sort.Strings(created)
+	sort.Strings(replaced)
+	sort.Strings(wantReplaced)
+	if strings.Join(created, ",") != strings.Join(c.created(), ",") || strings.Join(replaced, ",") != strings.Join(wantReplaced, ",") {
+		t.Errorf("plan creates %v and replaces %v; want exactly the accepted %v and %v", created, replaced, c.created(), wantReplaced)
+	}
+	if u := check.Unexplained(); len(u) > 0 {
+		t.Errorf("in-place updates nobody explained (add the reason to updateReasons and docs/migrating-from-hcl.md, or remove the difference): %v", u)
+	}
+}
+
+// rukSchedulerMoves is where each resource of the HCL ruk-scheduler dev
+// deployment lands, by construct path.
+func rukSchedulerMoves() map[string]string {
+	return map[string]string{
+		`module.lambda["message-hub-dispatch"].aws_lambda_function.this`:      "Function-message-hub-dispatch/Resource",
+		`module.lambda["message-hub-dispatch"].aws_cloudwatch_log_group.this`: "Function-message-hub-dispatch/Logs/Resource",
+		`module.iam.aws_iam_role.lambda["message-hub-dispatch"]`:              "Function-message-hub-dispatch/Role/Resource",
+		`module.iam.aws_iam_role_policy.lambda["message-hub-dispatch"]`:       "Function-message-hub-dispatch/Role/Policy",
+		`module.scheduler.aws_iam_role.scheduler[0]`:                          "Schedules/Role/Resource",
+		`module.scheduler.aws_iam_role_policy.scheduler[0]`:                   "Schedules/Role/Policy",
+		`module.github_oidc.aws_iam_role.github_actions`:                      "GitHubActions/Role/Resource",
+		`module.github_oidc.aws_iam_role_policy.github_actions`:               "GitHubActions/Role/Policy",
+	}
+}
+
+// New in the CDKTF design: the read-only role pull requests plan with (the
+// HCL project planned with its one CI role, constructs/infraci), the alarm
+// topic and alarms, and the stack's own schedule group.
+var rukSchedulerCreates = []string{"GitHubPlan/Role/Resource", "GitHubPlan/Role/Policy",
+	"Alarms/Resource", "Alarms/Policy", "Schedules/Group", "Schedules/FailedInvocationsAlarm/Resource",
+	"Function-message-hub-dispatch/Alarms/Errors/Resource", "Function-message-hub-dispatch/Alarms/Throttles/Resource",
+	"Function-message-hub-dispatch/Alarms/Duration/Resource"}
+
+// rukSchedulerRegrouped is the schedule that moves from the default group
+// into the stack's own.
+var rukSchedulerRegrouped = map[string]string{
+	`module.scheduler.aws_scheduler_schedule.this["dispatch-due-messages"]`: "Schedules/Schedule-dispatch-due-messages",
 }
 
 func TestRukSchedulerDevFixtureIsFullyMatched(t *testing.T) {
 	checkFixture(t, fixtureCase{
 		project: "ruk-scheduler", env: core.Dev,
-		want: map[string]string{
-			`module.lambda["message-hub-dispatch"].aws_lambda_function.this`:      "Function-message-hub-dispatch/Resource",
-			`module.lambda["message-hub-dispatch"].aws_cloudwatch_log_group.this`: "Function-message-hub-dispatch/Logs/Resource",
-			`module.iam.aws_iam_role.lambda["message-hub-dispatch"]`:              "Function-message-hub-dispatch/Role/Resource",
-			`module.iam.aws_iam_role_policy.lambda["message-hub-dispatch"]`:       "Function-message-hub-dispatch/Role/Policy",
-			`module.scheduler.aws_iam_role.scheduler[0]`:                          "Schedules/Role/Resource",
-			`module.scheduler.aws_iam_role_policy.scheduler[0]`:                   "Schedules/Role/Policy",
-			`module.github_oidc.aws_iam_role.github_actions`:                      "GitHubActions/Role/Resource",
-			`module.github_oidc.aws_iam_role_policy.github_actions`:               "GitHubActions/Role/Policy",
-		},
+		want:      rukSchedulerMoves(),
 		stateOnly: []string{`module.lambda["message-hub-dispatch"].null_resource.build`},
-		// New in the CDKTF design: the read-only role pull requests plan with
-		// (the HCL project planned with its one CI role, constructs/infraci),
-		// the alarm topic and alarms, and the stack's own schedule group.
-		create: []string{"GitHubPlan/Role/Resource", "GitHubPlan/Role/Policy",
-			"Alarms/Resource", "Alarms/Policy", "Schedules/Group", "Schedules/FailedInvocationsAlarm/Resource",
-			"Function-message-hub-dispatch/Alarms/Errors/Resource", "Function-message-hub-dispatch/Alarms/Throttles/Resource",
-			"Function-message-hub-dispatch/Alarms/Duration/Resource"},
-		regrouped: map[string]string{
-			`module.scheduler.aws_scheduler_schedule.this["dispatch-due-messages"]`: "Schedules/Schedule-dispatch-due-messages",
-		},
+		create:    rukSchedulerCreates,
+		regrouped: rukSchedulerRegrouped,
+		// Terraform plans the show.json form (converted to a state file).
+		planFormat: "show.json",
 	})
 }
 
@@ -545,17 +646,31 @@ func agentFactoryMoves(env core.Environment) map[string]string {
 	return want
 }
 
+// agentFactoryReplacements are the resources the switch replaces, both
+// immutable objects whose content the design changed; the reasons are the
+// ones a user gives under accept.replace.
+var agentFactoryReplacements = map[string]string{
+	"Images/Lifecycle": "the lifecycle policy object is rewritten with the stack's rules (untagged images expire after 7 days, " +
+		"the newest 30 tagged are kept); no image is touched by the replacement itself",
+	"Service/TaskDefinition": "a task definition is immutable: the stack's container definition (logs, health check, " +
+		"read-only root with a /tmp volume) registers a new revision and the service rolls to it; the old revision stays registered",
+}
+
 func TestAgentFactoryFixturesAreFullyMatched(t *testing.T) {
 	for _, env := range []core.Environment{core.Dev, core.Production} {
 		t.Run(string(env), func(t *testing.T) {
 			// The alarm topic and the service's alarms are new in the
 			// CDKTF design; everything else has an HCL counterpart.
-			checkFixture(t, fixtureCase{project: "agent-factory", env: env, want: agentFactoryMoves(env), create: []string{
+			c := fixtureCase{project: "agent-factory", env: env, want: agentFactoryMoves(env), replace: agentFactoryReplacements, create: []string{
 				"Alarms/Resource", "Alarms/Policy",
 				"ServiceAlarms/LoadBalancer5xx/Resource", "ServiceAlarms/Target5xx/Resource",
 				"ServiceAlarms/UnhealthyTargets-blue/Resource", "ServiceAlarms/UnhealthyTargets-green/Resource",
 				"ServiceAlarms/ResponseTimeP95/Resource", "ServiceAlarms/CPU/Resource", "ServiceAlarms/Memory/Resource",
-			}})
+			}}
+			if env == core.Dev {
+				c.planFormat = "tfstate"
+			}
+			checkFixture(t, c)
 		})
 	}
 }
@@ -711,5 +826,27 @@ func TestAmbiguousMatchIsReportedNotGuessed(t *testing.T) {
 	}
 	if len(rep.Result.Ambiguous) != 0 || len(rep.OpenDestroy) != 1 || rep.OpenDestroy[0].Address != want[1] {
 		t.Errorf("after the pin: ambiguous %v, open destroys %v; want only %s left to decide", rep.Result.Ambiguous, rep.OpenDestroy, want[1])
+	}
+}
+
+// Another project's state shares nothing with the stack: the command says
+// the state is probably the wrong one, how to get the right one, and
+// writes no mapping that would list 52 resources for destruction.
+func TestAnotherProjectsStateIsRefusedAsTheWrongOne(t *testing.T) {
+	p := project(t, "ruk-scheduler")
+	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
+	root := workspace(t, n.Project)
+	_, err := migrate.Run(migrate.Options{Root: root, Names: n, StatePath: filepath.Join("testdata", "agent-factory-dev.tfstate"), Synthesize: synthesizer(t, root, p, n)})
+	for _, want := range []string{
+		"0 of 52 resources of the old state match stack ruk-scheduler-dev: wrong project or environment?",
+		"terraform init -backend-config=backend-dev.hcl && terraform state pull",
+		"projects/ruk-scheduler/migrations/dev.yaml was not written",
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %v\nwant it to contain %q", err, want)
+		}
+	}
+	if _, statErr := os.Stat(filepath.Join(root, migrate.File(n.Project, n.Environment))); statErr == nil {
+		t.Error("a mapping file was written from another project's state")
 	}
 }

@@ -60,6 +60,9 @@ type Accept struct {
 	Destroy []AcceptEntry `yaml:"destroy"`
 	// Create: new addresses Terraform may create.
 	Create []AcceptEntry `yaml:"create"`
+	// Replace: new addresses Terraform's plan may replace, each with the
+	// reason that is acceptable (a reason is required).
+	Replace []AcceptEntry `yaml:"replace"`
 }
 
 // AcceptEntry is one accepted address and why.
@@ -98,7 +101,7 @@ var (
 func Parse(file string, names core.Names, raw []byte) (*Mapping, error) {
 	m := &Mapping{file: file}
 	if err := yaml.UnmarshalWithOptions(raw, m, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
-		ce := &core.ConfigError{File: file, Problem: err.Error(), Fix: "keys are stack, moves (from, to, matched_on), imports (to, id), forget (address, reason), accept (destroy, create: address, reason)"}
+		ce := &core.ConfigError{File: file, Problem: err.Error(), Fix: "keys are stack, moves (from, to, matched_on), imports (to, id), forget (address, reason), accept (destroy, create, replace: address, reason)"}
 		var ye yaml.Error
 		if errors.As(err, &ye) {
 			ce.Problem = ye.GetMessage()
@@ -180,6 +183,17 @@ func Parse(file string, names core.Names, raw []byte) (*Mapping, error) {
 		if !newAddressRe.MatchString(a.Address) {
 			errs = append(errs, m.errorAt(fmt.Sprintf("accept.create[%d].address", i), fmt.Sprintf("%q is not a resource address of the stack", a.Address),
 				"use <type>.<logical id> as in cdk.tf.json"))
+		}
+	}
+	for i, a := range m.Accept.Replace {
+		at := fmt.Sprintf("accept.replace[%d]", i)
+		if !newAddressRe.MatchString(a.Address) {
+			errs = append(errs, m.errorAt(at+".address", fmt.Sprintf("%q is not a resource address of the stack", a.Address),
+				"use the address `make migrate` printed for the replacement, <type>.<logical id> as in cdk.tf.json"))
+		}
+		if strings.TrimSpace(a.Reason) == "" {
+			errs = append(errs, m.errorAt(at+".reason", "a replacement is accepted without a reason",
+				"say why destroying and recreating "+a.Address+" is acceptable (what it holds, what is lost, when it happens)"))
 		}
 	}
 	if len(errs) > 0 {

@@ -30,6 +30,10 @@ func TestParseMappingErrors(t *testing.T) {
 			file + ":3: imports[0].id: the import ID is empty"},
 		{"accept bad address", "stack: ruk-scheduler-dev\naccept:\n  create:\n    - address: module.x.aws_sqs_queue.q\n",
 			"accept.create[0].address: \"module.x.aws_sqs_queue.q\" is not a resource address of the stack"},
+		{"replace without reason", "stack: ruk-scheduler-dev\naccept:\n  replace:\n    - address: aws_ecs_task_definition.T\n",
+			file + ":4: accept.replace[0].reason: a replacement is accepted without a reason; say why destroying and recreating aws_ecs_task_definition.T is acceptable"},
+		{"replace of an old address", "stack: ruk-scheduler-dev\naccept:\n  replace:\n    - address: module.ecs.aws_ecs_task_definition.this\n      reason: new revision\n",
+			"accept.replace[0].address: \"module.ecs.aws_ecs_task_definition.this\" is not a resource address of the stack"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse(file, rukDev, []byte(tc.body))
@@ -54,6 +58,7 @@ func TestRenderedMappingParsesBack(t *testing.T) {
 		Forgotten:       []AcceptEntry{{Address: `module.ssm.aws_ssm_parameter.this["url"]`, Reason: "value set out of band"}},
 		AcceptedDestroy: []AcceptEntry{{Address: "module.iam.aws_iam_role_policy_attachment.basic", Reason: "replaced by the inline policy"}},
 		AcceptedCreate:  []AcceptEntry{{Address: "aws_sqs_queue.Dlq_3"}},
+		AcceptedReplace: []AcceptEntry{{Address: "aws_ecs_task_definition.T_4", Reason: "immutable: a new revision"}},
 	}
 	text := Render(rukDev, rep)
 	m, err := Parse("dev.yaml", rukDev, []byte(text))
@@ -61,7 +66,8 @@ func TestRenderedMappingParsesBack(t *testing.T) {
 		t.Fatalf("%v\n%s", err, text)
 	}
 	if m.Moves[0].From != rep.Result.Moves[0].From || m.Moves[0].MatchedOn != rep.Result.Moves[0].On ||
-		m.Imports[0] != rep.Imports[0] || m.Forget[0] != rep.Forgotten[0] || m.Accept.Destroy[0] != rep.AcceptedDestroy[0] || m.Accept.Create[0] != rep.AcceptedCreate[0] {
+		m.Imports[0] != rep.Imports[0] || m.Forget[0] != rep.Forgotten[0] || m.Accept.Destroy[0] != rep.AcceptedDestroy[0] || m.Accept.Create[0] != rep.AcceptedCreate[0] ||
+		m.Accept.Replace[0] != rep.AcceptedReplace[0] {
 		t.Errorf("round trip lost something:\n%s\n%+v", text, m)
 	}
 }

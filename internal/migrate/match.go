@@ -126,7 +126,10 @@ func (m *matcher) pair(n *NewResource, o *OldResource, on string) {
 	m.on[n.Address] = on
 }
 
-// lookup resolves an attribute of a new resource through its match.
+// lookup resolves an attribute of a new resource through its match, or,
+// for a resource with no old counterpart yet, through its own literal
+// value: a schedule's group_name that names the stack's new schedule group
+// is that group's configured name whether or not the group existed before.
 func (m *matcher) lookup(addr, attr string) (string, status) {
 	if oldAddr := m.toOld[addr]; oldAddr != "" {
 		v, present := m.oldByAddr[oldAddr].Values[attr]
@@ -135,8 +138,13 @@ func (m *matcher) lookup(addr, attr string) (string, status) {
 		}
 		return canonical(v), known
 	}
-	if m.newByAddr[addr] != nil && !m.relaxed {
-		return "", pending
+	if n := m.newByAddr[addr]; n != nil {
+		if v, ok := n.Fields[attr].(string); ok && v != "" && !strings.Contains(v, "${") {
+			return v, known
+		}
+		if !m.relaxed {
+			return "", pending
+		}
 	}
 	return "", unknown
 }

@@ -46,6 +46,9 @@ type Report struct {
 	// Accepted unmatched resources: old ones that will be destroyed, new
 	// ones that will be created.
 	AcceptedDestroy, AcceptedCreate []AcceptEntry
+	// AcceptedReplace are resources Terraform may replace, each with the
+	// reason the user gave (kept from the previous mapping file).
+	AcceptedReplace []AcceptEntry
 	// Dropped are entries of the previous mapping file that no longer apply.
 	Dropped []string
 	// Open are ambiguities and unmatched resources nobody accepted; the
@@ -62,57 +65,115 @@ func (r *Report) Outstanding() int {
 // keeping the user's decisions from the previous one (pinned moves, imports,
 // forgotten and accepted resources) while they still apply.
 func Run(opts Options) (*Report, error) {
-	st, err := ReadState(opts.StatePath)
-	if err != nil {
-		return nil, err
-	}
-	prev, err := Load(opts.Root, opts.Names)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := opts.Synthesize()
-	if err != nil {
-		return nil, err
-	}
-	news, err := NewResources(doc)
+	st, prev, news, err := readInputs(opts)
 	if err != nil {
 		return nil, err
 	}
 	rep := &Report{File: File(opts.Names.Project, opts.Names.Environment), Stack: opts.Names.StackName(), State: st, New: news}
-	oldSet, newSet := map[string]string{}, map[string]string{}
-	for _, o := range st.Resources {
-		oldSet[o.Address] = o.Type
+	oldSet, newSet := addressSet(st, news)
+	res, err := Match(st.Resources, news, rep.keepPins(prev, oldSet, newSet))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rep.File, err)
 	}
-	for _, n := range news {
-		newSet[n.Address] = n.Type
+	rep.Result = res
+	if err := rep.checkSameDeployment(opts.Names); err != nil {
+		return nil, err
 	}
-	var pins []Move
+	imported := rep.keepImports(prev, newSet)
+	regroupedOld, regroupedNew := regrouped(st.Resources, news, res)
+	rep.sortUnmatchedOld(prev, regroupedOld)
+	if err := checkForgetCoversResources(st.Resources, rep.Forgotten); err != nil {
+		return nil, fmt.Errorf("%s: %w", rep.File, err)
+	}
+	rep.sortUnmatchedNew(prev, imported, regroupedNew)
+	rep.keepAcceptedReplacements(prev, newSet)
+	rep.dropStaleAcceptances(prev)
+	if err := writeMapping(opts.Root, opts.Names, rep); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// readInputs reads the old state, the previous mapping file (an empty one
+// when there is none) and the new stack's resources.
+func readInputs(opts Options) (*State, *Mapping, []NewResource, error) {
+	st, err := ReadState(opts.StatePath)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	prev, err := Load(opts.Root, opts.Names)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	if prev == nil {
 		prev = &Mapping{}
 	}
+	doc, err := opts.Synthesize()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	news, err := NewResources(doc)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return st, prev, news, nil
+}
+
+// keepPins returns the previous file's moves that still name an old and a
+// new resource, and reports the others as dropped.
+func (rep *Report) keepPins(prev *Mapping, oldSet, newSet map[string]bool) []Move {
+	var pins []Move
 	for _, mv := range prev.Moves {
 		switch {
-		case oldSet[mv.From] == "":
+		case !oldSet[mv.From]:
 			rep.Dropped = append(rep.Dropped, fmt.Sprintf("move from %s: not in the old state", mv.From))
-		case newSet[mv.To] == "":
+		case !newSet[mv.To]:
 			rep.Dropped = append(rep.Dropped, fmt.Sprintf("move to %s: not in the new stack", mv.To))
 		default:
 			pins = append(pins, Move{From: mv.From, To: mv.To, On: mv.MatchedOn})
 		}
 	}
-	res, err := Match(st.Resources, news, pins)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rep.File, err)
+	return pins
+}
+
+// addressSet lists the old state's and the new stack's addresses.
+func addressSet(st *State, news []NewResource) (old, new map[string]bool) {
+	old, new = map[string]bool{}, map[string]bool{}
+	for _, o := range st.Resources {
+		old[o.Address] = true
 	}
-	rep.Result = res
+	for _, n := range news {
+		new[n.Address] = true
+	}
+	return old, new
+}
+
+// checkSameDeployment refuses a state that shares nothing with the stack:
+// not one resource matched by identity, address or pin means the state is
+// another project's or another environment's, and a mapping written from it
+// would list every old resource for destruction.
+func (rep *Report) checkSameDeployment(n core.Names) error {
+	matched := len(rep.Result.Moves) + len(rep.Result.Unchanged)
+	if matched > 0 || len(rep.State.Resources) == 0 {
+		return nil
+	}
+	return fmt.Errorf("0 of %d resources of the old state match stack %s: wrong project or environment? "+
+		"Give the state of %s's %s deployment (in the HCL project's folder: `terraform init -backend-config=backend-%s.hcl && terraform state pull`), "+
+		"or run with the -p and -e of the project and environment this state belongs to (its resource names say which); %s was not written",
+		len(rep.State.Resources), rep.Stack, n.Project, n.Environment, n.Environment, rep.File)
+}
+
+// keepImports keeps the previous file's imports whose target is still in
+// the stack and not matched in the old state; it returns their targets.
+func (rep *Report) keepImports(prev *Mapping, newSet map[string]bool) map[string]bool {
 	moved := map[string]bool{}
-	for _, mv := range res.Moves {
+	for _, mv := range rep.Result.Moves {
 		moved[mv.To] = true
 	}
 	imported := map[string]bool{}
 	for _, im := range prev.Imports {
 		switch {
-		case newSet[im.To] == "":
+		case !newSet[im.To]:
 			rep.Dropped = append(rep.Dropped, fmt.Sprintf("import to %s: not in the new stack", im.To))
 		case moved[im.To]:
 			rep.Dropped = append(rep.Dropped, fmt.Sprintf("import to %s: now matched in the old state, so moved instead", im.To))
@@ -121,25 +182,21 @@ func Run(opts Options) (*Report, error) {
 			imported[im.To] = true
 		}
 	}
-	acceptedDestroy := map[string]string{}
-	for _, a := range prev.Accept.Destroy {
-		acceptedDestroy[a.Address] = a.Reason
-	}
-	acceptedCreate := map[string]string{}
-	for _, a := range prev.Accept.Create {
-		acceptedCreate[a.Address] = a.Reason
-	}
-	forget := map[string]string{}
-	for _, f := range prev.Forget {
-		forget[f.Address] = f.Reason
-	}
-	regroupedOld, regroupedNew := regrouped(st.Resources, news, res)
-	for _, u := range res.UnmatchedOld {
-		if reason, ok := regroupedOld[u.Address]; ok {
+	return imported
+}
+
+// sortUnmatchedOld decides each old resource without a counterpart:
+// re-created in the stack's schedule group (regrouped), forgotten or
+// accepted as destroyed by the user, forgotten automatically when it holds
+// nothing in AWS, else open.
+func (rep *Report) sortUnmatchedOld(prev *Mapping, regrouped map[string]string) {
+	forget, destroy := reasons(prev.Forget), reasons(prev.Accept.Destroy)
+	for _, u := range rep.Result.UnmatchedOld {
+		if reason, ok := regrouped[u.Address]; ok {
 			rep.AcceptedDestroy = append(rep.AcceptedDestroy, AcceptEntry{u.Address, reason})
 		} else if reason, ok := forget[u.Address]; ok {
 			rep.Forgotten = append(rep.Forgotten, AcceptEntry{u.Address, reason})
-		} else if reason, ok := acceptedDestroy[u.Address]; ok {
+		} else if reason, ok := destroy[u.Address]; ok {
 			rep.AcceptedDestroy = append(rep.AcceptedDestroy, AcceptEntry{u.Address, reason})
 		} else if _, stateOnly := stateOnlyTypes[u.Type]; stateOnly {
 			rep.Forgotten = append(rep.Forgotten, AcceptEntry{u.Address, autoForgotten + u.Reason})
@@ -147,24 +204,47 @@ func Run(opts Options) (*Report, error) {
 			rep.OpenDestroy = append(rep.OpenDestroy, u)
 		}
 	}
-	for _, f := range prev.Forget {
-		if !contains(rep.Forgotten, f.Address) {
-			rep.Dropped = append(rep.Dropped, fmt.Sprintf("forget %s: it is matched or no longer in the old state", f.Address))
-		}
-	}
-	if err := checkForgetCoversResources(st.Resources, rep.Forgotten); err != nil {
-		return nil, fmt.Errorf("%s: %w", rep.File, err)
-	}
-	for _, u := range res.UnmatchedNew {
+}
+
+// sortUnmatchedNew decides each new resource without a counterpart:
+// imported, the re-created half of a regrouped schedule, accepted as
+// created, else open.
+func (rep *Report) sortUnmatchedNew(prev *Mapping, imported map[string]bool, regrouped map[string]string) {
+	create := reasons(prev.Accept.Create)
+	for _, u := range rep.Result.UnmatchedNew {
 		if imported[u.Address] {
 			continue
 		}
-		if reason, ok := regroupedNew[u.Address]; ok {
+		if reason, ok := regrouped[u.Address]; ok {
 			rep.AcceptedCreate = append(rep.AcceptedCreate, AcceptEntry{u.Address, reason})
-		} else if reason, ok := acceptedCreate[u.Address]; ok {
+		} else if reason, ok := create[u.Address]; ok {
 			rep.AcceptedCreate = append(rep.AcceptedCreate, AcceptEntry{u.Address, reason})
 		} else {
 			rep.OpenCreate = append(rep.OpenCreate, u)
+		}
+	}
+}
+
+// keepAcceptedReplacements keeps the replacements the user accepted while
+// the address is still a resource of the stack. Only Terraform's plan can
+// say whether a replacement happens (PlanMapping), so they are kept as
+// written.
+func (rep *Report) keepAcceptedReplacements(prev *Mapping, newSet map[string]bool) {
+	for _, a := range prev.Accept.Replace {
+		if newSet[a.Address] {
+			rep.AcceptedReplace = append(rep.AcceptedReplace, a)
+		} else {
+			rep.Dropped = append(rep.Dropped, fmt.Sprintf("accepted replacement of %s: no longer in the new stack", a.Address))
+		}
+	}
+}
+
+// dropStaleAcceptances reports the previous file's forgets and
+// acceptances that no longer apply.
+func (rep *Report) dropStaleAcceptances(prev *Mapping) {
+	for _, f := range prev.Forget {
+		if !contains(rep.Forgotten, f.Address) {
+			rep.Dropped = append(rep.Dropped, fmt.Sprintf("forget %s: it is matched or no longer in the old state", f.Address))
 		}
 	}
 	for _, a := range prev.Accept.Destroy {
@@ -177,14 +257,23 @@ func Run(opts Options) (*Report, error) {
 			rep.Dropped = append(rep.Dropped, fmt.Sprintf("accepted create of %s: it is matched, imported or no longer in the new stack", a.Address))
 		}
 	}
-	out := filepath.Join(opts.Root, rep.File)
+}
+
+func reasons(list []AcceptEntry) map[string]string {
+	out := map[string]string{}
+	for _, a := range list {
+		out[a.Address] = a.Reason
+	}
+	return out
+}
+
+// writeMapping writes the report as the mapping file, atomically.
+func writeMapping(root string, n core.Names, rep *Report) error {
+	out := filepath.Join(root, rep.File)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return nil, err
+		return err
 	}
-	if err := writeAtomic(out, []byte(Render(opts.Names, rep))); err != nil {
-		return nil, err
-	}
-	return rep, nil
+	return writeAtomic(out, []byte(Render(n, rep)))
 }
 
 // autoForgotten starts the reason of a resource forgotten without asking:
@@ -339,6 +428,9 @@ func Render(n core.Names, rep *Report) string {
 	writeEntries(w, "  ", "destroy", rep.AcceptedDestroy)
 	w("  # New resources with no counterpart that Terraform will create.")
 	writeEntries(w, "  ", "create", rep.AcceptedCreate)
+	w("  # Resources Terraform's plan replaces (destroys and recreates), each with")
+	w("  # the reason that is acceptable: make migrate fails on any other.")
+	writeEntries(w, "  ", "replace", rep.AcceptedReplace)
 	if open := rep.Outstanding(); open > 0 {
 		w("")
 		w("# Not decided yet (%d): ambiguous matches to pin as moves, and unmatched", open)

@@ -50,6 +50,7 @@ func PrintReport(w io.Writer, rep *Report) {
 	}
 	fmt.Fprintf(w, "wrote %s\n", rep.File)
 	if rep.Outstanding() == 0 {
-		fmt.Fprintf(w, "next: review and commit it, then make plan and check it destroys and replaces nothing (docs/migrating-from-hcl.md, step 6)\n")
+		fmt.Fprintf(w, "next: review and commit it; Terraform's plan of the stack with it against the old state follows where terraform is installed, "+
+			"and make plan against the real state before applying (docs/migrating-from-hcl.md, step 6)\n")
 	}
 }

@@ -313,7 +313,14 @@ func agentFactory(env string) []res {
 		"arn": arn("codedeploy", "deploymentgroup:"+app+"/"+app), "app_name": app, "deployment_group_name": app,
 		"service_role_arn": cdRole, "deployment_config_name": "CodeDeployDefault.ECSAllAtOnce", "compute_platform": "ECS",
 		"deployment_style": []any{map[string]any{"deployment_option": "WITH_TRAFFIC_CONTROL", "deployment_type": "BLUE_GREEN"}},
-		"ecs_service":      []any{map[string]any{"cluster_name": cluster, "service_name": service}},
+		// The spec's blue/green: traffic shifts as soon as green is ready,
+		// rollback on failure, blue terminated 5 minutes after success.
+		"auto_rollback_configuration": []any{map[string]any{"enabled": true, "events": []any{"DEPLOYMENT_FAILURE"}}},
+		"blue_green_deployment_config": []any{map[string]any{
+			"deployment_ready_option":                        []any{map[string]any{"action_on_timeout": "CONTINUE_DEPLOYMENT"}},
+			"terminate_blue_instances_on_deployment_success": []any{map[string]any{"action": "TERMINATE", "termination_wait_time_in_minutes": 5}},
+		}},
+		"ecs_service": []any{map[string]any{"cluster_name": cluster, "service_name": service}},
 		"load_balancer_info": []any{map[string]any{"target_group_pair_info": []any{map[string]any{
 			"prod_traffic_route": []any{map[string]any{"listener_arns": []any{listenerArn}}},
 			"target_group":       []any{map[string]any{"name": prefix + "-blue"}, map[string]any{"name": prefix + "-green"}},

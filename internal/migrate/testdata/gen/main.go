@@ -2,12 +2,16 @@
 // Terraform produces: `terraform show -json` (<name>.show.json) and
 // `terraform state pull` (<name>.tfstate). Each fixture is the state an HCL
 // deployment of the spec's modules would hold for the same design as the
-// synthesized stack: same names, CIDRs and settings. Run from the package
-// folder: go run ./testdata/gen
+// synthesized stack: same names, CIDRs and settings, completed by the AWS
+// provider itself (complete.go) so that it holds every attribute of the
+// provider's schema, as Terraform 1.11 with hashicorp/aws 5.100.0 writes it.
+// It needs terraform and the provider mirror (internal/tfcheck finds them).
+// Run from the package folder: go run ./testdata/gen
 package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,6 +19,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/fractallabsdev/talkwise-infra/internal/tfcheck"
 )
 
 // res is one resource instance of a fixture.
@@ -25,6 +31,8 @@ type res struct {
 	name   string
 	index  any // nil, int (count) or string (for_each)
 	values map[string]any
+	// schemaVersion is the provider schema's version of the type.
+	schemaVersion int
 }
 
 func (r res) address() string {
@@ -51,16 +59,66 @@ func indexSuffix(i any) string {
 
 const provider = "registry.terraform.io/hashicorp/aws"
 
-func main() {
-	fixtures := map[string][]res{
-		"ruk-scheduler-dev":        rukSchedulerDev(),
-		"agent-factory-dev":        agentFactory("dev"),
-		"agent-factory-production": agentFactory("production"),
+// terraformVersion is the Terraform that writes the fixtures' states.
+const terraformVersion = "1.11.4"
+
+// providerOf is the provider that owns a resource type: the HCL Lambda
+// module also used hashicorp/null (a build trigger) and hashicorp/archive
+// (the zip).
+func providerOf(typ string) string {
+	switch typ {
+	case "null_resource":
+		return "registry.terraform.io/hashicorp/null"
+	case "archive_file":
+		return "registry.terraform.io/hashicorp/archive"
 	}
-	for name, rs := range fixtures {
+	return provider
+}
+
+func main() {
+	if err := run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	tc, err := tfcheck.FindToolchain()
+	if err != nil {
+		return err
+	}
+	scratch, err := os.MkdirTemp("", "talkwise-fixtures-")
+	if err != nil {
+		return err
+	}
+	// GEN_KEEP=1 keeps the completion configurations and plans to read.
+	if os.Getenv("GEN_KEEP") == "" {
+		defer os.RemoveAll(scratch)
+	} else {
+		fmt.Println("keeping", scratch)
+	}
+	s, err := loadSchema(ctx, tc, scratch)
+	if err != nil {
+		return err
+	}
+	fixtures := []struct {
+		project, env string
+		resources    []res
+	}{
+		{"ruk-scheduler", "dev", rukSchedulerDev()},
+		{"agent-factory", "dev", agentFactory("dev")},
+		{"agent-factory", "production", agentFactory("production")},
+	}
+	for _, f := range fixtures {
+		rs, err := complete(ctx, tc, s, scratch, f.project, f.env, f.resources)
+		if err != nil {
+			return err
+		}
+		name := f.project + "-" + f.env
 		write(name+".show.json", showJSON(rs))
 		write(name+".tfstate", statePull(rs))
 	}
+	return nil
 }
 
 func write(name string, doc any) {
@@ -97,7 +155,7 @@ func showJSON(rs []res) any {
 		}
 		entry := map[string]any{
 			"address": r.address(), "mode": r.mode, "type": r.typ, "name": r.name,
-			"provider_name": provider, "schema_version": 0, "values": r.values, "sensitive_values": map[string]any{},
+			"provider_name": providerOf(r.typ), "schema_version": r.schemaVersion, "values": r.values, "sensitive_values": map[string]any{},
 		}
 		if r.index != nil {
 			entry["index"] = r.index
@@ -124,7 +182,7 @@ func showJSON(rs []res) any {
 	}
 	return map[string]any{
 		"format_version":    "1.0",
-		"terraform_version": "1.9.8",
+		"terraform_version": terraformVersion,
 		"values":            map[string]any{"root_module": render(root)},
 	}
 }
@@ -158,7 +216,7 @@ func statePull(rs []res) any {
 	for _, k := range order {
 		var instances []any
 		for _, r := range byKey[k] {
-			inst := map[string]any{"schema_version": 0, "attributes": r.values, "sensitive_attributes": []any{}}
+			inst := map[string]any{"schema_version": r.schemaVersion, "attributes": r.values, "sensitive_attributes": []any{}}
 			if r.index != nil {
 				inst["index_key"] = r.index
 			}
@@ -166,7 +224,7 @@ func statePull(rs []res) any {
 		}
 		entry := map[string]any{
 			"mode": k.mode, "type": k.typ, "name": k.name,
-			"provider": `provider["` + provider + `"]`, "instances": instances,
+			"provider": `provider["` + providerOf(k.typ) + `"]`, "instances": instances,
 		}
 		if k.module != "" {
 			entry["module"] = k.module
@@ -174,7 +232,7 @@ func statePull(rs []res) any {
 		resources = append(resources, entry)
 	}
 	return map[string]any{
-		"version": 4, "terraform_version": "1.9.8", "serial": 57,
+		"version": 4, "terraform_version": terraformVersion, "serial": 57,
 		"lineage": "6f1c2e0a-3b7d-4c59-9a1e-2d8f4b6c7e90", "outputs": map[string]any{},
 		"resources": resources, "check_results": nil,
 	}

@@ -65,11 +65,21 @@ func rukSchedulerDev() []res {
 			"arn": logArn, "id": logGroup, "name": logGroup, "name_prefix": "", "retention_in_days": 30,
 			"kms_key_id": "", "log_group_class": "STANDARD", "skip_destroy": false,
 		}, p, e, nil)},
+		// hashicorp/null 3.2's resource: id and triggers are its whole schema.
 		{module: lambdaMod, mode: "managed", typ: "null_resource", name: "build", values: map[string]any{
 			"id": "7215930287469181233", "triggers": map[string]any{"source_hash": "5d41402abc4b2a76b9719d911017c592"},
 		}},
+		// hashicorp/archive 2.7's data source, every attribute of its schema.
 		{module: lambdaMod, mode: "data", typ: "archive_file", name: "zip", values: map[string]any{
-			"id": "4a1b0c", "type": "zip", "output_path": "../../lambdas/message-hub-dispatch/dist/lambda.zip",
+			"id": "9c2f6e1f0a4b7d3c5e8f1a2b3c4d5e6f7a8b9c0d", "type": "zip",
+			"source_dir": "../../lambdas/message-hub-dispatch/dist", "source_file": nil, "source_content": nil,
+			"source_content_filename": nil, "source": []any{}, "excludes": nil, "exclude_symlink_directories": nil,
+			"output_path": "../../lambdas/message-hub-dispatch/dist/lambda.zip", "output_file_mode": nil, "output_size": 4812,
+			"output_md5": "5d41402abc4b2a76b9719d911017c592", "output_sha": "9c2f6e1f0a4b7d3c5e8f1a2b3c4d5e6f7a8b9c0d",
+			"output_sha256":       "5e97b4b55989d1bab9665d5bf1dd9b66f56d00f4a0cc9bc5be42709f2e6be0b9",
+			"output_base64sha256": "Xq3bS1mJ0bq5Zl1b8d9m2W0b0P0yJm7QvJ8c3gH9kLk=",
+			"output_sha512":       "0d5c1f1c3a8f6b2e7a9d4c5b6a7f8e9d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d",
+			"output_base64sha512": "DVwfHDqPay56nUxban+OnQwbKj9OXWx7ip8OHSw7SlH26NjJsKHy49TFtqf46dDBsqP05dbHuKnw4dLDtKX2590=",
 		}},
 		{module: "module.iam", mode: "managed", typ: "aws_iam_role", name: "lambda", index: "message-hub-dispatch", values: withTags(map[string]any{
 			"arn": roleArn, "id": fn, "name": fn, "name_prefix": "", "path": "/", "unique_id": "AROAWEXAMPLE0DISPATCH",
