@@ -91,6 +91,13 @@ func (r *Result) problem(format string, args ...any) {
 	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
 }
 
+// unexpected fails the stack for every AWS call the stub did not answer.
+func (r *Result) unexpected(calls []awsstub.Call) {
+	for _, c := range calls {
+		r.problem("the plan made an AWS call the stub does not answer: %s; a new data source or import reads AWS at plan time: teach internal/awsstub AWS's answer (docs/verification.md)", c)
+	}
+}
+
 // overrideFile is what turns a stack into one that plans offline; an
 // override file (Terraform merges *_override.tf.json over the
 // configuration) so the stack's own JSON is planned unchanged.
@@ -141,9 +148,7 @@ func (w *Workspace) Run(ctx context.Context, t Target) (*Result, error) {
 		res.PlanTime = time.Since(step)
 	}
 	res.Calls = stub.Calls()
-	for _, c := range stub.Unexpected() {
-		res.problem("the plan made an AWS call the stub does not answer: %s; a new data source or import reads AWS at plan time: teach internal/awsstub AWS's answer (docs/verification.md)", c)
-	}
+	res.unexpected(stub.Unexpected())
 	res.Total = time.Since(start)
 	return res, nil
 }
@@ -224,7 +229,14 @@ func (w *Workspace) judge(res *Result, step string, out output, err error) {
 }
 
 func (w *Workspace) sort(res *Result, step string, diags []Diagnostic) {
+	seen := map[string]bool{}
 	for _, d := range diags {
+		// A plan prints each configuration warning twice (its validate
+		// walk, then its plan walk): one problem is enough.
+		if seen[d.String()] {
+			continue
+		}
+		seen[d.String()] = true
 		if d.Severity == "warning" {
 			if e := explain(d); e != nil {
 				res.Explained = append(res.Explained, ExplainedWarning{Diagnostic: d, Reason: e.Reason})

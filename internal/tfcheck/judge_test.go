@@ -1,0 +1,95 @@
+package tfcheck
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/fractallabsdev/talkwise-infra/internal/awsstub"
+)
+
+// The testdata are what Terraform 1.11.4 with hashicorp/aws 5.100.0 printed
+// for two small stacks planned offline against the stub (init, `validate
+// -json`, `plan -json`): one with a deprecated argument
+// (aws_iam_role.managed_policy_arns), one adopting the account's lock table
+// with another hash key, which DynamoDB cannot change in place. Judging
+// recorded output keeps these tests free of a provider start each; the
+// projects package runs the whole check on every real stack.
+func recorded(t *testing.T, name string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func problems(r *Result) string { return strings.Join(r.Problems, "\n") }
+
+// A warning nobody explained fails the stack, in validate and in plan.
+func TestUnexplainedWarningFails(t *testing.T) {
+	w := &Workspace{}
+	res := &Result{Stack: "deprecated"}
+	valid, diags, err := validateDiagnostics(recorded(t, "deprecated.validate.json"))
+	if err != nil || !valid {
+		t.Fatalf("valid %v, err %v: a deprecation is a warning, not an error", valid, err)
+	}
+	w.sort(res, "validate", diags)
+	w.judge(res, "plan", output{stdout: recorded(t, "deprecated.plan.jsonl")}, nil)
+	want := "warning: Argument is deprecated"
+	if n := strings.Count(problems(res), want); n != 2 || !res.Failed() {
+		t.Errorf("problems %q; want %q from validate and from plan", res.Problems, want)
+	}
+	if !strings.Contains(problems(res), "not explained") || !strings.Contains(problems(res), "tfcheck.Explained") {
+		t.Errorf("problems %q do not say how to accept a warning", res.Problems)
+	}
+}
+
+// An explained warning is listed with its reason and does not fail.
+func TestExplainedWarningPasses(t *testing.T) {
+	saved := Explained
+	defer func() { Explained = saved }()
+	Explained = []Explanation{{Summary: "Argument is deprecated", Reason: "the test's own reason"}}
+	res := &Result{}
+	_, diags, _ := validateDiagnostics(recorded(t, "deprecated.validate.json"))
+	(&Workspace{}).sort(res, "validate", diags)
+	if res.Failed() || len(res.Explained) != 1 || res.Explained[0].Reason != "the test's own reason" {
+		t.Errorf("problems %q, explained %+v", res.Problems, res.Explained)
+	}
+}
+
+// A first plan that replaces (or destroys) anything fails: in a fresh
+// account the only way is an adopted object that differs where AWS cannot
+// change it.
+func TestReplacementFailsAFreshPlan(t *testing.T) {
+	plan, err := ReadPlanStream(recorded(t, "replaces.plan.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := plan.Counts; c.Replace != 1 || c.Import != 1 {
+		t.Fatalf("counts %s; want the import and its replacement", c)
+	}
+	res := &Result{Plan: plan}
+	judgeFreshPlan(res)
+	if !strings.Contains(problems(res), "the plan replaces aws_dynamodb_table.t (cannot_update") {
+		t.Errorf("problems %q", res.Problems)
+	}
+	clean, err := ReadPlanStream(recorded(t, "deprecated.plan.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := &Result{Plan: clean}
+	judgeFreshPlan(ok)
+	if ok.Failed() || clean.Counts.Create != 1 {
+		t.Errorf("a plan that only creates: problems %q, counts %s", ok.Problems, clean.Counts)
+	}
+}
+
+// An AWS call the stub does not answer fails the stack, naming it.
+func TestUnansweredCallFails(t *testing.T) {
+	res := &Result{}
+	res.unexpected([]awsstub.Call{{Service: "ec2", Action: "DescribeVpcs"}})
+	if !strings.Contains(problems(res), "the plan made an AWS call the stub does not answer: ec2 DescribeVpcs") {
+		t.Errorf("problems %q", res.Problems)
+	}
+}
