@@ -57,6 +57,10 @@ type Target struct {
 	// Defaults to false: the changes and their actions as the plan streams
 	// them, one provider start fewer. Setting PlanJSON implies it.
 	Details bool
+	// SkipValidate leaves out `terraform validate`, for a plan whose
+	// configuration the stack's own check validates (a migration plan):
+	// the plan still stops on any configuration error. Defaults to false.
+	SkipValidate bool
 }
 
 // Result is what Terraform said about one stack.
@@ -140,9 +144,11 @@ func (w *Workspace) Run(ctx context.Context, t Target) (*Result, error) {
 	res.Init = time.Since(step)
 	w.judge(res, "init", out, err)
 	if err == nil {
-		step = time.Now()
-		res.Valid = w.validate(ctx, tf, res)
-		res.Validate = time.Since(step)
+		if !t.SkipValidate {
+			step = time.Now()
+			res.Valid = w.validate(ctx, tf, res)
+			res.Validate = time.Since(step)
+		}
 		step = time.Now()
 		res.Plan = w.plan(ctx, tf, res, t)
 		res.PlanTime = time.Since(step)
