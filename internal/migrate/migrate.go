@@ -7,6 +7,10 @@
 // so the first plan after the switch moves state instead of recreating.
 package migrate
 
+// The HCL deployments' states the migration tests start from
+// (testdata/*.tfstate, *.show.json), completed by the real provider.
+//go:generate go run ./testdata/gen
+
 import (
 	"fmt"
 	"os"

@@ -1,4 +1,4 @@
-package migrate_test
+package projects_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package migrate_test
+package projects_test
 
 import (
 	"context"
@@ -19,7 +19,10 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
-//go:generate go run ./testdata/gen
+// migrateFixtures holds the HCL deployments' states the migration tests
+// start from (internal/migrate/testdata, written by its gen program:
+// `go generate ./internal/migrate/`).
+const migrateFixtures = "../internal/migrate/testdata"
 
 // workspace copies what a project's stacks read (its project folder and the
 // Lambda sources) into a temporary root, so a test writes its mapping file
@@ -152,7 +155,7 @@ func checkFixture(t *testing.T, c fixtureCase) {
 			root := workspace(t, c.project)
 			run := func() *migrate.Report {
 				rep, err := migrate.Run(migrate.Options{
-					Root: root, Names: n, StatePath: filepath.Join("testdata", n.StackName()+"."+format),
+					Root: root, Names: n, StatePath: filepath.Join(migrateFixtures, n.StackName()+"."+format),
 					Synthesize: synthesizer(t, root, p, n),
 				})
 				if err != nil {
@@ -283,7 +286,7 @@ func checkFixture(t *testing.T, c fixtureCase) {
 				t.Errorf("removed blocks (destroy = false) for %v, want %v", got, wantRemoved)
 			}
 			if format == c.planFormat {
-				checkPlan(t, rep, filepath.Join("testdata", n.StackName()+"."+format), stacks[n.StackName()].Dir, pathOf, c)
+				checkPlan(t, rep, filepath.Join(migrateFixtures, n.StackName()+"."+format), stacks[n.StackName()].Dir, pathOf, c)
 			}
 		})
 	}
@@ -502,7 +505,7 @@ func TestUnmatchedResourceNeedsAcceptance(t *testing.T) {
 	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
 	root := workspace(t, n.Project)
 	acceptNewInDesign(t, root, p, n)
-	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
+	state := addResource(t, filepath.Join(migrateFixtures, "ruk-scheduler-dev.tfstate"), `{
 		"module": "module.iam", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "basic",
 		"provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
 		"instances": [{"index_key": "message-hub-dispatch", "schema_version": 0, "attributes": {
@@ -735,7 +738,7 @@ func TestForgottenResourceBecomesARemovedBlock(t *testing.T) {
 	root := workspace(t, n.Project)
 	acceptNewInDesign(t, root, p, n)
 	param := `module.ssm.aws_ssm_parameter.this["message-hub-url"]`
-	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
+	state := addResource(t, filepath.Join(migrateFixtures, "ruk-scheduler-dev.tfstate"), `{
 		"module": "module.ssm", "mode": "managed", "type": "aws_ssm_parameter", "name": "this",
 		"provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
 		"instances": [{"index_key": "message-hub-url", "schema_version": 0, "attributes": {
@@ -789,7 +792,7 @@ func TestAmbiguousMatchIsReportedNotGuessed(t *testing.T) {
 	root := workspace(t, n.Project)
 	acceptNewInDesign(t, root, p, n)
 	group := "/aws/lambda/ruk-scheduler-dev-message-hub-dispatch"
-	state := addResource(t, filepath.Join("testdata", "ruk-scheduler-dev.tfstate"), `{
+	state := addResource(t, filepath.Join(migrateFixtures, "ruk-scheduler-dev.tfstate"), `{
 		"module": "module.lambda_v1[\"message-hub-dispatch\"]", "mode": "managed", "type": "aws_cloudwatch_log_group", "name": "this",
 		"provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
 		"instances": [{"schema_version": 0, "attributes": {"id": "`+group+`", "name": "`+group+`",
@@ -836,7 +839,7 @@ func TestAnotherProjectsStateIsRefusedAsTheWrongOne(t *testing.T) {
 	p := project(t, "ruk-scheduler")
 	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}
 	root := workspace(t, n.Project)
-	_, err := migrate.Run(migrate.Options{Root: root, Names: n, StatePath: filepath.Join("testdata", "agent-factory-dev.tfstate"), Synthesize: synthesizer(t, root, p, n)})
+	_, err := migrate.Run(migrate.Options{Root: root, Names: n, StatePath: filepath.Join(migrateFixtures, "agent-factory-dev.tfstate"), Synthesize: synthesizer(t, root, p, n)})
 	for _, want := range []string{
 		"0 of 52 resources of the old state match stack ruk-scheduler-dev: wrong project or environment?",
 		"terraform init -backend-config=backend-dev.hcl && terraform state pull",

@@ -1,4 +1,4 @@
-package synth_test
+package projects_test
 
 import (
 	"os"
