@@ -1,6 +1,7 @@
 package tfcheck
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -91,5 +92,56 @@ func TestUnansweredCallFails(t *testing.T) {
 	res.unexpected([]awsstub.Call{{Service: "ec2", Action: "DescribeVpcs"}})
 	if !strings.Contains(problems(res), "the plan made an AWS call the stub does not answer: ec2 DescribeVpcs") {
 		t.Errorf("problems %q", res.Problems)
+	}
+}
+
+// Stacks validated together as child modules of one root: an error is the
+// stack's it points into, not its neighbour's, and the warning the harness
+// itself causes (a child module's backend block is ignored) is no stack's
+// problem. together.validate.json is Terraform's verdict on two modules,
+// "good" and "bad" (an argument aws_sqs_queue does not have).
+func TestValidatedTogetherBlamesTheStackAtFault(t *testing.T) {
+	got := judgeTogether([]string{"bad", "good"}, output{stdout: recorded(t, "together.validate.json")}, errors.New("exit status 1"))
+	w := &Workspace{}
+	bad, good := &Result{Stack: "bad"}, &Result{Stack: "good"}
+	got["bad"].apply(w, bad)
+	got["good"].apply(w, good)
+	if good.Failed() || !good.Valid {
+		t.Errorf("good: valid %v, problems %q; the only diagnostics about it are the harness's backend warning", good.Valid, good.Problems)
+	}
+	if bad.Valid || !strings.Contains(problems(bad), `No argument or block type is named "visibility_timeout"`) {
+		t.Errorf("bad: valid %v, problems %q; want the extraneous argument", bad.Valid, bad.Problems)
+	}
+	if !strings.Contains(problems(bad), "(cdk.tf.json)") {
+		t.Errorf("bad: problems %q do not point at the stack's own cdk.tf.json", bad.Problems)
+	}
+	if strings.Contains(problems(bad), harnessWarning) {
+		t.Errorf("bad: problems %q carry the harness's own warning", bad.Problems)
+	}
+}
+
+// A stack that only a root module can hold (an import or removed block, a
+// variable) is validated on its own.
+func TestRootOnlyBlocksAreValidatedAlone(t *testing.T) {
+	for _, block := range []string{"import", "removed", "variable"} {
+		if validatesTogether(map[string]any{"resource": map[string]any{}, block: []any{}}) {
+			t.Errorf("a stack with a %s block is validated as a child module", block)
+		}
+	}
+	if !validatesTogether(map[string]any{"resource": map[string]any{}, "moved": []any{}}) {
+		t.Error("moved blocks are allowed in a child module")
+	}
+}
+
+// A shared run that fails without naming a stack leaves none valid.
+func TestValidatedTogetherUnattributedFailureFailsEveryStack(t *testing.T) {
+	quiet := []byte(`{"format_version":"1.0","valid":false,"error_count":0,"warning_count":0,"diagnostics":[]}`)
+	got := judgeTogether([]string{"a", "b"}, output{stdout: quiet, stderr: []byte("provider crashed")}, errors.New("exit status 1"))
+	for _, n := range []string{"a", "b"} {
+		res := &Result{Stack: n}
+		got[n].apply(&Workspace{}, res)
+		if res.Valid || !strings.Contains(problems(res), "provider crashed") {
+			t.Errorf("%s: valid %v, problems %q; want the failure reported", n, res.Valid, res.Problems)
+		}
 	}
 }

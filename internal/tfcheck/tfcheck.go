@@ -97,6 +97,13 @@ func Check(ctx context.Context, tc *Toolchain, opts Options) ([]*Result, error) 
 		parallel = 2
 	}
 
+	// Stacks that can be validated together are, in one terraform run per
+	// provider constraint, while the workers plan.
+	together, err := ws.startTogether(ctx, opts.Outdir, names)
+	if err != nil {
+		return nil, err
+	}
+
 	results := make([]*Result, len(names))
 	errs := make([]error, len(names))
 	queue := make(chan int)
@@ -111,8 +118,13 @@ func Check(ctx context.Context, tc *Toolchain, opts Options) ([]*Result, error) 
 				if opts.PlanJSONDir != "" {
 					t.PlanJSON = filepath.Join(opts.PlanJSONDir, names[i]+".tfplan.json")
 				}
+				verdict := together[names[i]]
+				t.SkipValidate = verdict != nil
 				res, err := ws.Run(ctx, t)
 				if err == nil {
+					if verdict != nil {
+						verdict.wait().apply(ws, res)
+					}
 					judgeFreshPlan(res)
 				}
 				results[i], errs[i] = res, err

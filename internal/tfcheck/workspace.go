@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
@@ -22,11 +23,22 @@ import (
 type Workspace struct {
 	tc  *Toolchain
 	dir string
+
+	// inits holds, per provider constraint, the folder whose .terraform
+	// every later stack with that constraint reuses (see initialize).
+	initsMu sync.Mutex
+	inits   map[string]*sharedInit
+}
+
+// sharedInit is one `terraform init` whose result other stacks reuse.
+type sharedInit struct {
+	done chan struct{}
+	dir  string // "" when that init failed
 }
 
 // NewWorkspace prepares dir (which must exist) for runs with tc.
 func NewWorkspace(tc *Toolchain, dir string) (*Workspace, error) {
-	w := &Workspace{tc: tc, dir: dir}
+	w := &Workspace{tc: tc, dir: dir, inits: map[string]*sharedInit{}}
 	if err := os.WriteFile(w.cliConfigFile(), []byte(tc.cliConfig()), 0o644); err != nil {
 		return nil, err
 	}
@@ -140,9 +152,8 @@ func (w *Workspace) Run(ctx context.Context, t Target) (*Result, error) {
 	tf := &terraform{bin: w.tc.Terraform, dir: dir, env: w.env(stub.URL())}
 
 	step := time.Now()
-	out, err := tf.run(ctx, "init", "-json", "-input=false", "-no-color")
+	err = w.initialize(ctx, tf, res, constraintsOf(doc))
 	res.Init = time.Since(step)
-	w.judge(res, "init", out, err)
 	if err == nil {
 		if !t.SkipValidate {
 			step = time.Now()
@@ -213,6 +224,73 @@ func (w *Workspace) plan(ctx context.Context, tf *terraform, res *Result, t Targ
 	return p
 }
 
+// initialize runs `terraform init` in the stack's copy, or gives it the
+// .terraform folder an earlier init of a stack with the same provider
+// constraint made: every copy has the same override file (local backend,
+// the same provider from the same mirror), so the folder init writes (the
+// provider link and the backend's settings) is the same for all of them,
+// and a second init would only start Terraform again to write it.
+func (w *Workspace) initialize(ctx context.Context, tf *terraform, res *Result, constraints string) error {
+	w.initsMu.Lock()
+	shared, started := w.inits[constraints]
+	if !started {
+		shared = &sharedInit{done: make(chan struct{})}
+		w.inits[constraints] = shared
+	}
+	w.initsMu.Unlock()
+	if started {
+		<-shared.done
+		if shared.dir != "" {
+			if err := copyTree(filepath.Join(shared.dir, ".terraform"), filepath.Join(tf.dir, ".terraform")); err == nil {
+				return nil
+			}
+		}
+	}
+	out, err := tf.run(ctx, "init", "-json", "-input=false", "-no-color")
+	w.judge(res, "init", out, err)
+	if !started {
+		if err == nil {
+			shared.dir = tf.dir
+		}
+		close(shared.done)
+	}
+	return err
+}
+
+// constraintsOf is the stack's AWS provider version constraint ("" when
+// it has none, which prepare refuses).
+func constraintsOf(doc tfjson.Doc) string {
+	tf, _ := doc["terraform"].(map[string]any)
+	rp, _ := tf["required_providers"].(map[string]any)
+	aws, _ := rp["aws"].(map[string]any)
+	c, _ := aws["version"].(string)
+	return c
+}
+
+// copyTree copies a folder, keeping symbolic links as links (a provider
+// installed from the mirror is a link to it).
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			link, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, target)
+		case d.IsDir():
+			return os.MkdirAll(target, 0o755)
+		default:
+			return copyFile(p, target)
+		}
+	})
+}
+
 // judge sorts the diagnostics of a streaming command into explained
 // warnings and problems, and records its failure.
 func (w *Workspace) judge(res *Result, step string, out output, err error) {
@@ -257,14 +335,7 @@ func (w *Workspace) sort(res *Result, step string, diags []Diagnostic) {
 
 // prepare writes the override file and the lock file into a stack's copy.
 func (w *Workspace) prepare(dir string, doc tfjson.Doc) error {
-	constraints := ""
-	if tf, ok := doc["terraform"].(map[string]any); ok {
-		if rp, ok := tf["required_providers"].(map[string]any); ok {
-			if aws, ok := rp["aws"].(map[string]any); ok {
-				constraints, _ = aws["version"].(string)
-			}
-		}
-	}
+	constraints := constraintsOf(doc)
 	if constraints == "" {
 		return fmt.Errorf("%s: terraform.required_providers.aws.version is not set; every stack pins the provider (constructs/stack)", filepath.Join(dir, "cdk.tf.json"))
 	}
