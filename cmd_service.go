@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/fractallabsdev/talkwise-infra/internal/scaffold"
-	"github.com/fractallabsdev/talkwise-infra/projects"
 )
 
 func init() {
@@ -25,27 +24,19 @@ func runService(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	repo := fs.String("repo", "", "the service's GitHub repository owner/name (default <owner>/<name>)")
 	out := fs.String("out", "", "folder for the files (default projects/<name>/service)")
-	var name string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		name, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
+	example := "go run . service agent-factory"
+	name, err := parseProjectName(fs, args, example)
+	if err != nil {
 		return err
 	}
-	if name == "" && fs.NArg() == 1 {
-		name = fs.Arg(0)
-	} else if fs.NArg() > 0 || name == "" {
-		return fmt.Errorf("service takes one project name, e.g. go run . service agent-factory")
-	}
-	var taken []string
-	for _, p := range projects.All() {
-		taken = append(taken, p.Name)
+	if name == "" {
+		return fmt.Errorf("service takes one project name, e.g. %s", example)
 	}
 	root, err := os.Getwd()
 	if err != nil {
 		return err
 	}
-	changed, err := scaffold.WriteService(scaffold.Options{Root: root, Name: name, ServiceRepo: *repo, ServiceDir: *out, Taken: taken})
+	changed, err := scaffold.WriteService(scaffold.Options{Root: root, Name: name, ServiceRepo: *repo, ServiceDir: *out, Taken: projectNames()})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,9 @@ package core
 
 import (
 	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/lexer"
@@ -183,6 +186,27 @@ func (w *yamlWalker) size(n ast.Node, depth int) (yamlSize, error) {
 func line(n ast.Node) int {
 	if tk := n.GetToken(); tk != nil {
 		return tk.Position.Line
+	}
+	return 0
+}
+
+// YAMLLine finds the line of a YAML path such as $.schedules[1].cron in f,
+// falling back to the nearest parent that exists; 0 when none does.
+func YAMLLine(f *ast.File, path string) int {
+	if f == nil {
+		return 0
+	}
+	for p := path; p != "" && p != "$"; {
+		if yp, err := yaml.PathString(p); err == nil {
+			if node, err := yp.FilterFile(f); err == nil && node != nil && node.GetToken() != nil {
+				return node.GetToken().Position.Line
+			}
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i <= 0 {
+			break
+		}
+		p = p[:i]
 	}
 	return 0
 }

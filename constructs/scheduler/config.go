@@ -127,7 +127,7 @@ func Parse(opts LoadOptions, raw []byte) ([]Schedule, error) {
 	if err := yaml.UnmarshalWithOptions(raw, &f, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
 		return nil, yamlError(file, ast, err)
 	}
-	at := func(field string) int { return lineOf(ast, field) }
+	at := func(field string) int { return core.YAMLLine(ast, field) }
 	fail := func(field, problem, fix string) error {
 		return &core.ConfigError{File: file, Line: at(field), Field: strings.TrimPrefix(field, "$."), Problem: problem, Fix: fix}
 	}
@@ -302,24 +302,6 @@ func (r Retry) Validate() error {
 		return fmt.Errorf("maximum_event_age_seconds %d is outside 60-86400", r.MaximumEventAgeSeconds)
 	}
 	return nil
-}
-
-// lineOf finds the line of a YAML path such as $.schedules[1].cron, falling
-// back to the nearest parent that exists.
-func lineOf(f *ast.File, path string) int {
-	for p := path; p != "" && p != "$"; {
-		if yp, err := yaml.PathString(p); err == nil {
-			if node, err := yp.FilterFile(f); err == nil && node != nil && node.GetToken() != nil {
-				return node.GetToken().Position.Line
-			}
-		}
-		i := strings.LastIndexAny(p, ".[")
-		if i <= 0 {
-			break
-		}
-		p = p[:i]
-	}
-	return 0
 }
 
 var typeRe = regexp.MustCompile(`of type (\S+)$`)

@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -192,7 +191,7 @@ func (a Address) String() string { return a.Stack + " " + a.Address }
 func (s *Snapshot) Addresses() ([]Address, error) {
 	var out []Address
 	for _, name := range sortedKeys(s.Stacks) {
-		doc, err := parse(name, s.Stacks[name])
+		doc, err := tfjson.Parse("stack "+name, s.Stacks[name])
 		if err != nil {
 			return nil, err
 		}
@@ -217,7 +216,7 @@ func Unmoved(pinned []Address, s *Snapshot) ([]Address, error) {
 		present[a] = true
 	}
 	for name, raw := range s.Stacks {
-		doc, err := parse(name, raw)
+		doc, err := tfjson.Parse("stack "+name, raw)
 		if err != nil {
 			return nil, err
 		}
@@ -266,14 +265,6 @@ func WriteAddresses(dir string, addrs []Address) error {
 		"# A resource that disappears from a stack without a moved block would be destroyed;\n" +
 		"# `make golden` refuses to drop a line unless told the removal is intended.\n"
 	return os.WriteFile(filepath.Join(dir, AddressesFile), []byte(header+strings.Join(lines, "\n")+"\n"), 0o644)
-}
-
-func parse(name string, raw []byte) (tfjson.Doc, error) {
-	var doc tfjson.Doc
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("stack %s: %v", name, err)
-	}
-	return doc, nil
 }
 
 // readLines returns the non-empty, non-comment lines of a file; a missing

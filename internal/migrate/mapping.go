@@ -11,7 +11,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 )
@@ -99,7 +98,17 @@ var (
 
 // Parse checks a mapping file's content; file is used in messages.
 func Parse(file string, names core.Names, raw []byte) (*Mapping, error) {
-	m := &Mapping{file: file}
+	// The mapping is YAML a pull request may change: bound it before the
+	// decoder expands its aliases.
+	f, err := core.ParseYAML(file, raw)
+	if err != nil {
+		var ce *core.ConfigError
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		return nil, &core.ConfigError{File: file, Problem: err.Error(), Fix: "fix the YAML syntax"}
+	}
+	m := &Mapping{file: file, ast: f}
 	if err := yaml.UnmarshalWithOptions(raw, m, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
 		ce := &core.ConfigError{File: file, Problem: err.Error(), Fix: "keys are stack, moves (from, to, matched_on), imports (to, id), forget (address, reason), accept (destroy, create, replace: address, reason)"}
 		var ye yaml.Error
@@ -111,11 +120,6 @@ func Parse(file string, names core.Names, raw []byte) (*Mapping, error) {
 		}
 		return nil, ce
 	}
-	f, err := parser.ParseBytes(raw, 0)
-	if err != nil {
-		return nil, &core.ConfigError{File: file, Problem: err.Error(), Fix: "fix the YAML syntax"}
-	}
-	m.ast = f
 	var errs []error
 	if m.Stack != names.StackName() {
 		errs = append(errs, m.errorAt("stack", fmt.Sprintf("is %q but this file belongs to stack %s", m.Stack, names.StackName()),
@@ -206,28 +210,7 @@ func Parse(file string, names core.Names, raw []byte) (*Mapping, error) {
 func (m *Mapping) FilePath() string { return m.file }
 
 func (m *Mapping) errorAt(field, problem, fix string) error {
-	return &core.ConfigError{File: m.file, Line: m.line(field), Field: field, Problem: problem, Fix: fix}
-}
-
-// line finds the line of a field such as moves[3].to, or of its closest
-// parent that exists.
-func (m *Mapping) line(field string) int {
-	if m.ast == nil {
-		return 0
-	}
-	for p := "$." + field; p != "$"; {
-		if yp, err := yaml.PathString(p); err == nil {
-			if node, err := yp.FilterFile(m.ast); err == nil && node != nil && node.GetToken() != nil {
-				return node.GetToken().Position.Line
-			}
-		}
-		i := strings.LastIndexAny(p, ".[")
-		if i <= 0 {
-			break
-		}
-		p = p[:i]
-	}
-	return 0
+	return &core.ConfigError{File: m.file, Line: core.YAMLLine(m.ast, "$."+field), Field: field, Problem: problem, Fix: fix}
 }
 
 // ResourceAddress is an instance address without its instance keys, as a

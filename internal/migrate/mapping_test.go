@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -32,6 +33,10 @@ func TestParseMappingErrors(t *testing.T) {
 			"accept.create[0].address: \"module.x.aws_sqs_queue.q\" is not a resource address of the stack"},
 		{"replace without reason", "stack: ruk-scheduler-dev\naccept:\n  replace:\n    - address: aws_ecs_task_definition.T\n",
 			file + ":4: accept.replace[0].reason: a replacement is accepted without a reason; say why destroying and recreating aws_ecs_task_definition.T is acceptable"},
+		// A pull request may change a mapping: its aliases are counted
+		// before the decoder expands them (10^9 values under a known key).
+		{"alias expansion", "stack: ruk-scheduler-dev\nforget:\n" + nestedAliases(9),
+			fmt.Sprintf(file+":7: expands to more than %d values once its aliases", core.MaxYAMLNodes)},
 		{"replace of an old address", "stack: ruk-scheduler-dev\naccept:\n  replace:\n    - address: module.ecs.aws_ecs_task_definition.this\n      reason: new revision\n",
 			"accept.replace[0].address: \"module.ecs.aws_ecs_task_definition.this\" is not a resource address of the stack"},
 	} {
@@ -45,6 +50,17 @@ func TestParseMappingErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nestedAliases is "billion laughs" as the items of a list: levels nested
+// anchors of ten aliases each, 10^levels values once expanded.
+func nestedAliases(levels int) string {
+	var b strings.Builder
+	b.WriteString("  - &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i < levels; i++ {
+		fmt.Fprintf(&b, "  - &a%d [%s]\n", i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 10), ", "))
+	}
+	return b.String()
 }
 
 func TestRenderedMappingParsesBack(t *testing.T) {

@@ -10,10 +10,7 @@ import (
 	"github.com/fractallabsdev/talkwise-infra/constructs/core"
 	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -124,14 +121,9 @@ func CheckDir(outdir string, names []string) error { return CheckDirWith(outdir,
 func CheckDirWith(outdir string, names []string, opts Options) error {
 	stacks := make([]*Stack, 0, len(names))
 	for _, name := range names {
-		file := filepath.Join(outdir, "stacks", name, "cdk.tf.json")
-		raw, err := os.ReadFile(file)
+		doc, err := tfjson.ReadStack(outdir, name)
 		if err != nil {
 			return fmt.Errorf("policy check: %w", err)
-		}
-		var doc map[string]any
-		if err := json.Unmarshal(raw, &doc); err != nil {
-			return fmt.Errorf("policy check: %s: %w", name, err)
 		}
 		stacks = append(stacks, &Stack{Name: name, Doc: doc, NotSecrets: opts.NotSecrets[name]})
 	}

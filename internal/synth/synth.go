@@ -237,17 +237,6 @@ func prepare(p stack.Project, s *stack.Stack, opts Options) (plannedStack, error
 	}
 	ps := plannedStack{stack: s, buildFn: build}
 	if !p.AccountWide && !opts.SkipMigrations {
-		// The mapping is YAML a pull request may change: bound it before
-		// migrate's reader expands it.
-		file := migrate.File(s.Names.Project, s.Names.Environment)
-		if raw, err := os.ReadFile(filepath.Join(opts.Root, file)); err == nil {
-			if _, err := core.ParseYAML(file, raw); err != nil {
-				var ce *core.ConfigError
-				if errors.As(err, &ce) {
-					return plannedStack{}, err
-				}
-			}
-		}
 		if ps.mapping, err = migrate.Load(opts.Root, s.Names); err != nil {
 			return plannedStack{}, err
 		}

@@ -413,13 +413,9 @@ func Golden(t testing.TB) map[string]*Stack {
 	}
 	out := map[string]*Stack{}
 	for _, f := range files {
-		raw, err := os.ReadFile(f)
+		doc, err := tfjson.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
-		}
-		var doc map[string]any
-		if err := json.Unmarshal(raw, &doc); err != nil {
-			t.Fatalf("%s: %v", f, err)
 		}
 		name := strings.TrimSuffix(filepath.Base(f), ".tf.json")
 		out[name] = &Stack{Name: name, Doc: doc}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 )
 
 // validation is `terraform validate`'s verdict on one stack.
@@ -48,7 +50,7 @@ func (w *Workspace) startTogether(ctx context.Context, outdir string, names []st
 	groups := map[string][]string{}
 	var order []string
 	for _, n := range names {
-		doc, err := readDoc(filepath.Join(outdir, "stacks", n, "cdk.tf.json"))
+		doc, err := tfjson.ReadFile(filepath.Join(outdir, "stacks", n, "cdk.tf.json"))
 		if err != nil {
 			return nil, err
 		}

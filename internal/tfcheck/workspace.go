@@ -128,7 +128,7 @@ func (w *Workspace) Run(ctx context.Context, t Target) (*Result, error) {
 	if err := copyStack(t.Dir, dir); err != nil {
 		return nil, err
 	}
-	doc, err := readDoc(filepath.Join(dir, "cdk.tf.json"))
+	doc, err := tfjson.ReadFile(filepath.Join(dir, "cdk.tf.json"))
 	if err != nil {
 		return nil, err
 	}
@@ -412,18 +412,6 @@ func (t *terraform) run(ctx context.Context, args ...string) (output, error) {
 		err = fmt.Errorf("terraform %s: %w", args[0], err)
 	}
 	return output{stdout.Bytes(), stderr.Bytes()}, err
-}
-
-func readDoc(path string) (tfjson.Doc, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var doc tfjson.Doc
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	return doc, nil
 }
 
 // copyStack copies a synthesized stack folder, leaving out what a previous

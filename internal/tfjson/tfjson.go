@@ -122,9 +122,24 @@ func ReadStack(outdir, stackName string) (Doc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stack %s is not synthesized (%v): run `make synth`", stackName, err)
 	}
+	return Parse(StackFile(outdir, stackName), raw)
+}
+
+// ReadFile parses a stack's Terraform JSON at path.
+func ReadFile(path string) (Doc, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, raw)
+}
+
+// Parse parses a stack's Terraform JSON; name says where it came from in
+// the error.
+func Parse(name string, raw []byte) (Doc, error) {
 	var doc Doc
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %v", StackFile(outdir, stackName), err)
+		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	return doc, nil
 }
