@@ -90,25 +90,47 @@ func (c Call) String() string {
 
 // Server is a running stub.
 type Server struct {
-	account  Account
+	// tenants are the accounts by the access key that signs their calls;
+	// the key "" answers every key when the stub serves one account.
+	tenants  map[string]*tenant
 	listener net.Listener
 	http     *http.Server
 
-	mu         sync.Mutex
-	calls      []Call
-	unexpected []Call
+	mu sync.Mutex
+	// calls and unexpected are kept by the access key that signed them
+	// ("" for a call that names no key the stub knows).
+	calls      map[string][]Call
+	unexpected map[string][]Call
+	order      []Call
 }
 
-// Start serves account on a free port of 127.0.0.1 until Close.
+// tenant is one account the stub answers for.
+type tenant struct{ account Account }
+
+// Start serves account on a free port of 127.0.0.1 until Close, whatever
+// access key signs the calls.
 func Start(account Account) (*Server, error) {
-	if account.Region == "" {
-		return nil, fmt.Errorf("awsstub: Account.Region is empty; set the region the stacks' provider uses")
+	return StartAccounts(map[string]Account{"": account})
+}
+
+// StartAccounts serves several accounts on one port, each to the calls
+// signed with its access key (the key of the map), so that several
+// Terraform configurations in one run, each with its own key, are answered
+// and recorded apart (CallsOf, UnexpectedOf). A call signed with any other
+// key is unexpected.
+func StartAccounts(byKey map[string]Account) (*Server, error) {
+	s := &Server{tenants: map[string]*tenant{}, calls: map[string][]Call{}, unexpected: map[string][]Call{}}
+	for key, a := range byKey {
+		if a.Region == "" {
+			return nil, fmt.Errorf("awsstub: Account.Region is empty; set the region the stacks' provider uses")
+		}
+		s.tenants[key] = &tenant{account: a}
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("awsstub: listen on 127.0.0.1: %w", err)
 	}
-	s := &Server{account: account, listener: l}
+	s.listener = l
 	s.http = &http.Server{Handler: http.HandlerFunc(s.serve)}
 	go s.http.Serve(l)
 	return s, nil
@@ -124,7 +146,16 @@ func (s *Server) Close() error { return s.http.Close() }
 func (s *Server) Calls() []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Call(nil), s.calls...)
+	return append([]Call(nil), s.order...)
+}
+
+// CallsOf returns the calls signed with key, in arrival order; "" gives
+// the calls no known key signed (a stub of one account records every call
+// there).
+func (s *Server) CallsOf(key string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.calls[key]...)
 }
 
 // Unexpected returns the calls the stub does not answer, sorted and without
@@ -132,9 +163,24 @@ func (s *Server) Calls() []Call {
 func (s *Server) Unexpected() []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var all []Call
+	for _, list := range s.unexpected {
+		all = append(all, list...)
+	}
+	return dedupe(all)
+}
+
+// UnexpectedOf is Unexpected for the calls signed with key (see CallsOf).
+func (s *Server) UnexpectedOf(key string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return dedupe(s.unexpected[key])
+}
+
+func dedupe(calls []Call) []Call {
 	seen := map[Call]bool{}
 	var out []Call
-	for _, c := range s.unexpected {
+	for _, c := range calls {
 		if !seen[c] {
 			seen[c] = true
 			out = append(out, c)
@@ -144,43 +190,51 @@ func (s *Server) Unexpected() []Call {
 	return out
 }
 
-func (s *Server) record(c Call, answered bool) {
+func (s *Server) record(key string, c Call, answered bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls = append(s.calls, c)
+	s.order = append(s.order, c)
+	s.calls[key] = append(s.calls[key], c)
 	if !answered {
-		s.unexpected = append(s.unexpected, c)
+		s.unexpected[key] = append(s.unexpected[key], c)
 	}
 }
 
-// serve routes a request by the service named in its signature, as AWS's
-// own endpoints are per service.
+// serve routes a request by the access key and the service named in its
+// signature, as AWS's own endpoints are per service.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodConnect || r.URL.IsAbs() {
 		// A client that ignored the endpoint and went through the proxy.
-		s.record(Call{Service: r.Host, Action: r.Method}, false)
+		s.record("", Call{Service: r.Host, Action: r.Method}, false)
 		http.Error(w, "awsstub: unexpected request for "+r.Host+": every AWS call must go to the stub's endpoint", http.StatusForbidden)
 		return
 	}
-	service := signingService(r.Header.Get("Authorization"))
+	key, service := signature(r.Header.Get("Authorization"))
+	t, known := s.tenants[key]
+	if !known {
+		key = ""
+		t = s.tenants[""]
+	}
 	var h handler
-	switch service {
-	case "sts":
-		h = s.sts
-	case "iam":
-		h = s.iam
-	case "ssm":
-		h = s.ssm
-	case "dynamodb":
-		h = s.dynamodb
-	case "s3":
-		h = s.s3
+	switch {
+	case t == nil:
+		h = unknownService // signed with a key no account has
+	case service == "sts":
+		h = t.sts
+	case service == "iam":
+		h = t.iam
+	case service == "ssm":
+		h = t.ssm
+	case service == "dynamodb":
+		h = t.dynamodb
+	case service == "s3":
+		h = t.s3
 	default:
 		h = unknownService
 	}
 	c, answered := h(w, r)
 	c.Service = service
-	s.record(c, answered)
+	s.record(key, c, answered)
 }
 
 // handler answers one request; it returns the call it saw and whether the
@@ -200,19 +254,20 @@ func unknownService(w http.ResponseWriter, r *http.Request) (Call, bool) {
 	return Call{Action: action}, false
 }
 
-// signingService reads the service from a SigV4 Authorization header:
+// signature reads the access key and the service from a SigV4
+// Authorization header:
 // "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-2/sts/aws4_request, ...".
-func signingService(auth string) string {
+func signature(auth string) (key, service string) {
 	_, cred, ok := strings.Cut(auth, "Credential=")
 	if !ok {
-		return "unsigned"
+		return "", "unsigned"
 	}
 	cred, _, _ = strings.Cut(cred, ",")
 	parts := strings.Split(cred, "/")
 	if len(parts) != 5 {
-		return "unsigned"
+		return "", "unsigned"
 	}
-	return parts[3]
+	return parts[0], parts[3]
 }
 
 // unexpectedMessage is the message of every refusal, so Terraform's error

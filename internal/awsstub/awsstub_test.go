@@ -186,3 +186,51 @@ func TestBucketReads(t *testing.T) {
 		t.Errorf("unexpected: %v", s.Unexpected())
 	}
 }
+
+// Several configurations planned in one Terraform run share one stub, each
+// signing with its own key: each is answered from its own account only, and
+// its calls are recorded apart.
+func TestAccountsAreAnsweredAndRecordedByAccessKey(t *testing.T) {
+	account := func(param string) awsstub.Account {
+		return awsstub.Account{ID: "111122223333", Region: "us-east-2", Parameters: map[string]string{param: "v"}}
+	}
+	s, err := awsstub.StartAccounts(map[string]awsstub.Account{"AKIAA": account("/a/dev/url"), "AKIAB": account("/b/dev/url")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	getParameter := func(key, name string) int {
+		req, _ := http.NewRequest(http.MethodPost, s.URL()+"/", strings.NewReader(`{"Name":"`+name+`"}`))
+		req.Header.Set("X-Amz-Target", "AmazonSSM.GetParameter")
+		req.Header.Set("Authorization", strings.Replace(auth("ssm"), "AKIAEXAMPLE", key, 1))
+		code, _ := do(t, req)
+		return code
+	}
+	if code := getParameter("AKIAA", "/a/dev/url"); code != 200 {
+		t.Errorf("A reading its own parameter: status %d", code)
+	}
+	if code := getParameter("AKIAB", "/a/dev/url"); code == 200 {
+		t.Error("B read A's parameter")
+	}
+	if code := getParameter("AKIAOTHER", "/a/dev/url"); code == 200 {
+		t.Error("a key of no account read A's parameter")
+	}
+	want := map[string]string{
+		"AKIAA": "", "AKIAB": "ssm GetParameter (/a/dev/url)", "": "ssm AmazonSSM.GetParameter",
+	}
+	for key, unexpected := range want {
+		var got []string
+		for _, c := range s.UnexpectedOf(key) {
+			got = append(got, c.String())
+		}
+		if strings.Join(got, "; ") != unexpected {
+			t.Errorf("unexpected calls of %q: %q, want %q", key, got, unexpected)
+		}
+	}
+	if a := s.CallsOf("AKIAA"); len(a) != 1 || a[0].String() != "ssm GetParameter (/a/dev/url)" {
+		t.Errorf("calls of A: %v", a)
+	}
+	if n := len(s.Calls()); n != 3 {
+		t.Errorf("%d calls in all, want 3", n)
+	}
+}

@@ -26,7 +26,7 @@ func writeJSON(w http.ResponseWriter, contentType string, status int, v any) {
 
 const ssmContentType = "application/x-amz-json-1.1"
 
-func (s *Server) ssm(w http.ResponseWriter, r *http.Request) (Call, bool) {
+func (s *tenant) ssm(w http.ResponseWriter, r *http.Request) (Call, bool) {
 	action, body := jsonRequest(r)
 	c := Call{Action: action}
 	switch action {
@@ -57,7 +57,7 @@ func (s *Server) ssm(w http.ResponseWriter, r *http.Request) (Call, bool) {
 
 const dynamodbContentType = "application/x-amz-json-1.0"
 
-func (s *Server) dynamodb(w http.ResponseWriter, r *http.Request) (Call, bool) {
+func (s *tenant) dynamodb(w http.ResponseWriter, r *http.Request) (Call, bool) {
 	action, body := jsonRequest(r)
 	c := Call{Action: action}
 	name, _ := body["TableName"].(string)

@@ -12,7 +12,7 @@ import (
 
 const requestID = "00000000-0000-4000-8000-000000000000"
 
-func (s *Server) sts(w http.ResponseWriter, r *http.Request) (Call, bool) {
+func (s *tenant) sts(w http.ResponseWriter, r *http.Request) (Call, bool) {
 	r.ParseForm()
 	c := Call{Action: r.Form.Get("Action")}
 	switch c.Action {
@@ -34,7 +34,7 @@ func (s *Server) sts(w http.ResponseWriter, r *http.Request) (Call, bool) {
 
 const iamNamespace = "https://iam.amazonaws.com/doc/2010-05-08/"
 
-func (s *Server) iam(w http.ResponseWriter, r *http.Request) (Call, bool) {
+func (s *tenant) iam(w http.ResponseWriter, r *http.Request) (Call, bool) {
 	r.ParseForm()
 	c := Call{Action: r.Form.Get("Action")}
 	switch c.Action {

@@ -61,7 +61,7 @@ func canonicalUser(a Account) string {
 	return fmt.Sprintf("%x", sha256.Sum256([]byte(a.ID)))
 }
 
-func (s *Server) s3(w http.ResponseWriter, r *http.Request) (Call, bool) {
+func (s *tenant) s3(w http.ResponseWriter, r *http.Request) (Call, bool) {
 	path := strings.Trim(r.URL.Path, "/")
 	name, key, _ := strings.Cut(path, "/")
 	c := Call{Subject: name}

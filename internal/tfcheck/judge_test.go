@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fractallabsdev/talkwise-infra/internal/awsstub"
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 )
 
 // The testdata are what Terraform 1.11.4 with hashicorp/aws 5.100.0 printed
@@ -115,7 +116,7 @@ func TestValidatedTogetherBlamesTheStackAtFault(t *testing.T) {
 	if !strings.Contains(problems(bad), "(cdk.tf.json)") {
 		t.Errorf("bad: problems %q do not point at the stack's own cdk.tf.json", bad.Problems)
 	}
-	if strings.Contains(problems(bad), harnessWarning) {
+	if strings.Contains(problems(bad), "Backend configuration ignored") {
 		t.Errorf("bad: problems %q carry the harness's own warning", bad.Problems)
 	}
 }
@@ -143,5 +144,66 @@ func TestValidatedTogetherUnattributedFailureFailsEveryStack(t *testing.T) {
 		if res.Valid || !strings.Contains(problems(res), "provider crashed") {
 			t.Errorf("%s: valid %v, problems %q; want the failure reported", n, res.Valid, res.Problems)
 		}
+	}
+}
+
+// A shared plan is split among the stacks by module: each gets exactly its
+// own changes, at the addresses its own plan gives them, and the harness's
+// warnings go to nobody. together.plan.jsonl is `terraform plan -json` of
+// project-x-dev and ruk-scheduler-dev as two child modules of one root; the
+// golden stacks say which resources each declares.
+func TestSharedPlanIsSplitByModule(t *testing.T) {
+	names := []string{"project-x-dev", "ruk-scheduler-dev"}
+	stream := recorded(t, "together.plan.jsonl")
+	// One diagnostic about a stack's resource, one about nothing in
+	// particular, as Terraform would print them.
+	stream = append(stream, []byte(`{"type":"diagnostic","diagnostic":{"severity":"error","summary":"Invalid name","address":"module.ruk-scheduler-dev.aws_sns_topic.Alarms_04B5A0BF"}}
+{"type":"diagnostic","diagnostic":{"severity":"warning","summary":"Provider development overrides are in effect"}}
+`)...)
+	shares, shared, err := splitPlanStream(names, stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		golden, err := tfjson.ReadFile("../../projects/testdata/golden/" + n + ".tf.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		declared := map[string]bool{}
+		for _, typ := range golden.Types("resource") {
+			for _, b := range golden.Resources(typ) {
+				declared[b.Address()] = true
+			}
+		}
+		p := shares[n].plan
+		if p == nil || len(p.Changes) != len(declared) || p.Counts.Create != len(declared) {
+			t.Fatalf("%s: plan %+v; want one create for each of its %d resources", n, p, len(declared))
+		}
+		for _, ch := range p.Changes {
+			if !declared[ch.Address] {
+				t.Errorf("%s: change of %s, which is not a resource of the stack", n, ch.Address)
+			}
+		}
+	}
+	ruk := shares["ruk-scheduler-dev"].diags
+	if len(ruk) != 1 || ruk[0].Address != "aws_sns_topic.Alarms_04B5A0BF" {
+		t.Errorf("ruk-scheduler-dev's diagnostics %+v; want the one about its topic, at its own address", ruk)
+	}
+	if len(shares["project-x-dev"].diags) != 0 {
+		t.Errorf("project-x-dev got diagnostics %+v; none is about it (the harness's warnings are dropped)", shares["project-x-dev"].diags)
+	}
+	if len(shared) != 1 || shared[0].Summary != "Provider development overrides are in effect" {
+		t.Errorf("shared diagnostics %+v; want the one that names no stack", shared)
+	}
+}
+
+// A change outside every stack's module cannot be anybody's: the split
+// refuses it instead of dropping it.
+func TestSharedPlanChangeOutsideEveryModuleIsAnError(t *testing.T) {
+	stream := []byte(`{"type":"planned_change","change":{"resource":{"addr":"aws_sqs_queue.q"},"action":"create"}}
+{"type":"change_summary","changes":{"add":1,"change":0,"remove":0,"import":0}}
+`)
+	if _, _, err := splitPlanStream([]string{"a"}, stream); err == nil || !strings.Contains(err.Error(), "aws_sqs_queue.q, which is in no stack's module") {
+		t.Errorf("error %v; want the change named", err)
 	}
 }

@@ -97,19 +97,57 @@ func Check(ctx context.Context, tc *Toolchain, opts Options) ([]*Result, error) 
 		parallel = 2
 	}
 
-	// Stacks that can be validated together are, in one terraform run per
-	// provider constraint, while the workers plan.
-	together, err := ws.startTogether(ctx, opts.Outdir, names)
+	// Stacks that can be child modules are checked together, in one
+	// terraform run per provider constraint (plantogether.go), while the
+	// workers check the others alone. When each plan's JSON is wanted, every
+	// stack is planned alone and only validated together.
+	groups, alone, err := groupTogether(opts.Outdir, names)
 	if err != nil {
 		return nil, err
+	}
+	var validatedTogether map[string]*pendingValidation
+	if opts.PlanJSONDir != "" {
+		validatedTogether = ws.startTogether(ctx, opts.Outdir, groups)
+		alone, groups = names, nil
+	}
+	index := map[string]int{}
+	for i, n := range names {
+		index[n] = i
 	}
 
 	results := make([]*Result, len(names))
 	errs := make([]error, len(names))
-	queue := make(chan int)
-	var wg sync.WaitGroup
 	var progress sync.Mutex
-	for range parallel {
+	report := func(i int) {
+		if err := errs[i]; err == nil {
+			judgeFreshPlan(results[i])
+		}
+		if opts.Progress == nil {
+			return
+		}
+		progress.Lock()
+		defer progress.Unlock()
+		if errs[i] != nil {
+			fmt.Fprintf(opts.Progress, "%s: %v\n", names[i], errs[i])
+		} else {
+			fmt.Fprintln(opts.Progress, Line(results[i]))
+		}
+	}
+	var wg sync.WaitGroup
+	for constraints, members := range groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := ws.checkTogether(ctx, opts.Outdir, members, constraints)
+			for _, n := range members {
+				i := index[n]
+				results[i], errs[i] = got[n], err
+				report(i)
+			}
+		}()
+	}
+	queue := make(chan int)
+	for range max(1, parallel-len(groups)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -118,31 +156,20 @@ func Check(ctx context.Context, tc *Toolchain, opts Options) ([]*Result, error) 
 				if opts.PlanJSONDir != "" {
 					t.PlanJSON = filepath.Join(opts.PlanJSONDir, names[i]+".tfplan.json")
 				}
-				verdict := together[names[i]]
+				verdict := validatedTogether[names[i]]
 				t.SkipValidate = verdict != nil
 				res, err := ws.Run(ctx, t)
-				if err == nil {
-					if verdict != nil {
-						verdict.wait().apply(ws, res)
-					}
-					judgeFreshPlan(res)
+				if err == nil && verdict != nil {
+					verdict.wait().apply(ws, res)
 				}
 				results[i], errs[i] = res, err
-				if opts.Progress != nil {
-					progress.Lock()
-					if err != nil {
-						fmt.Fprintf(opts.Progress, "%s: %v\n", names[i], err)
-					} else {
-						fmt.Fprintln(opts.Progress, Line(res))
-					}
-					progress.Unlock()
-				}
+				report(i)
 			}
 		}()
 	}
-	// The biggest stacks first, so two workers finish close together.
-	for _, i := range bySize(opts.Outdir, names) {
-		queue <- i
+	// The biggest stacks first, so the workers finish close together.
+	for _, n := range bySize(opts.Outdir, alone) {
+		queue <- index[n]
 	}
 	close(queue)
 	wg.Wait()
@@ -176,15 +203,15 @@ func judgeFreshPlan(res *Result) {
 	}
 }
 
-func bySize(outdir string, names []string) []int {
-	size := make([]int64, len(names))
-	order := make([]int, len(names))
-	for i, n := range names {
-		order[i] = i
+// bySize orders names by the size of their stack, biggest first.
+func bySize(outdir string, names []string) []string {
+	size := map[string]int64{}
+	for _, n := range names {
 		if st, err := os.Stat(filepath.Join(outdir, "stacks", n, "cdk.tf.json")); err == nil {
-			size[i] = st.Size()
+			size[n] = st.Size()
 		}
 	}
+	order := append([]string(nil), names...)
 	sort.SliceStable(order, func(a, b int) bool { return size[order[a]] > size[order[b]] })
 	return order
 }
@@ -203,7 +230,11 @@ func Line(r *Result) string {
 	if r.Failed() {
 		verdict = fmt.Sprintf("FAILED (%d problems)", len(r.Problems))
 	}
-	return fmt.Sprintf("%-32s %-7s %-44s %5.1fs  %s", r.Stack, valid, counts, r.Total.Seconds(), verdict)
+	line := fmt.Sprintf("%-32s %-7s %-44s %5.1fs  %s", r.Stack, valid, counts, r.Total.Seconds(), verdict)
+	if r.Together > 1 {
+		line += fmt.Sprintf(" (one run for %d stacks)", r.Together)
+	}
+	return line
 }
 
 // Report writes every result: one line per stack, then each problem and

@@ -2,13 +2,10 @@ package tfcheck
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 )
 
 // validation is `terraform validate`'s verdict on one stack.
@@ -43,32 +40,12 @@ func (p *pendingValidation) wait() *validation {
 	return p.verdict
 }
 
-// startTogether starts, for each provider constraint, one validate run of
-// every stack in names that validatesTogether, and returns those stacks'
-// pending verdicts; the others are left out (validated on their own).
-func (w *Workspace) startTogether(ctx context.Context, outdir string, names []string) (map[string]*pendingValidation, error) {
-	groups := map[string][]string{}
-	var order []string
-	for _, n := range names {
-		doc, err := tfjson.ReadFile(filepath.Join(outdir, "stacks", n, "cdk.tf.json"))
-		if err != nil {
-			return nil, err
-		}
-		if !validatesTogether(doc) {
-			continue
-		}
-		c := constraintsOf(doc)
-		if _, ok := groups[c]; !ok {
-			order = append(order, c)
-		}
-		groups[c] = append(groups[c], n)
-	}
+// startTogether starts one validate run for each group of groups (by
+// provider constraint, from groupTogether) and returns the stacks' pending
+// verdicts.
+func (w *Workspace) startTogether(ctx context.Context, outdir string, groups map[string][]string) map[string]*pendingValidation {
 	pending := map[string]*pendingValidation{}
-	for _, c := range order {
-		members := groups[c]
-		if len(members) < 2 {
-			continue // one stack gains nothing from a shared run
-		}
+	for c, members := range groups {
 		done := make(chan struct{})
 		group := make([]*pendingValidation, len(members))
 		for i, n := range members {
@@ -83,13 +60,20 @@ func (w *Workspace) startTogether(ctx context.Context, outdir string, names []st
 			}
 		}()
 	}
-	return pending, nil
+	return pending
 }
 
-// harnessWarning is the one warning validating stacks as child modules
-// adds: a child module's backend block has no effect. It says nothing about
-// the stack (each stack is its own root where it is deployed).
-const harnessWarning = "Backend configuration ignored"
+// harnessWarnings are the warnings that checking stacks as child modules
+// adds, which say nothing about a stack (each stack is its own root module
+// where it is deployed, and Terraform gives neither warning for a root):
+//   - a child module's backend block has no effect;
+//   - a child module's provider block that an override file extends (the
+//     offline settings of a shared plan) is taken for a "proxy" provider
+//     block, one that only declares the module's need of a provider.
+var harnessWarnings = map[string]bool{
+	"Backend configuration ignored":  true,
+	"Redundant empty provider block": true,
+}
 
 // validateTogether runs one `terraform validate` over the stacks in names
 // (all with the provider constraint constraints), each the child module
@@ -123,19 +107,7 @@ func (w *Workspace) validateTogether(ctx context.Context, names []string, outdir
 		}
 		modules[n] = map[string]any{"source": "./" + n}
 	}
-	root := map[string]any{
-		"//":        "Written by internal/tfcheck: every stack as a child module, validated in one terraform run.",
-		"terraform": map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": providerSource, "version": constraints}}},
-		"module":    modules,
-	}
-	raw, err := json.MarshalIndent(root, "", "  ")
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, "main.tf.json"), raw, 0o644)
-	}
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, ".terraform.lock.hcl"), []byte(w.tc.lockFile(constraints)), 0o644)
-	}
-	if err != nil {
+	if err := w.writeRoot(dir, modules, constraints, "every stack as a child module, validated in one terraform run"); err != nil {
 		return fail("validate: %v", err)
 	}
 	// Validation makes no AWS call: the endpoint is a closed loopback port.
@@ -158,32 +130,13 @@ func judgeTogether(names []string, o output, runErr error) map[string]*validatio
 		}
 		return out
 	}
+	byStack, shared := routeDiagnostics(names, diags)
 	for _, n := range names {
-		out[n] = &validation{valid: true}
-	}
-	for _, d := range diags {
-		n := stackOf(d, names)
-		if n == "" {
-			// Nothing says whose it is: every stack hears of it.
-			for _, v := range out {
-				v.diags = append(v.diags, d)
-				v.valid = v.valid && d.Severity != "error"
-			}
-			continue
+		v := &validation{valid: true, diags: append(byStack[n], shared...)}
+		for _, d := range v.diags {
+			v.valid = v.valid && d.Severity != "error"
 		}
-		if d.Severity == "warning" && d.Summary == harnessWarning {
-			continue
-		}
-		if d.Range != nil {
-			// Point into the stack's own folder, as its own validate would.
-			r := *d.Range
-			r.Filename = strings.TrimPrefix(filepath.ToSlash(r.Filename), n+"/")
-			d.Range = &r
-		}
-		out[n].diags = append(out[n].diags, d)
-		if d.Severity == "error" {
-			out[n].valid = false
-		}
+		out[n] = v
 	}
 	blamed := false
 	for _, v := range out {
@@ -194,6 +147,42 @@ func judgeTogether(names []string, o output, runErr error) map[string]*validatio
 		for _, v := range out {
 			v.problem = fmt.Sprintf("validate: %v: %s", runErr, truncate(string(o.stderr), 400))
 		}
+	}
+	return out
+}
+
+// routeDiagnostics gives each diagnostic of a shared run to the stack it
+// is about, its file named as in the stack's own folder; shared are those
+// about no stack. The harness's own warning is dropped.
+func routeDiagnostics(names []string, diags []Diagnostic) (byStack map[string][]Diagnostic, shared []Diagnostic) {
+	byStack = map[string][]Diagnostic{}
+	for _, d := range dropHarnessWarnings(diags) {
+		n := stackOf(d, names)
+		if n == "" {
+			shared = append(shared, d)
+			continue
+		}
+		if d.Range != nil {
+			// Point into the stack's own folder, as its own run would.
+			r := *d.Range
+			r.Filename = strings.TrimPrefix(filepath.ToSlash(r.Filename), n+"/")
+			d.Range = &r
+		}
+		d.Address = strings.TrimPrefix(d.Address, "module."+n+".")
+		byStack[n] = append(byStack[n], d)
+	}
+	return byStack, shared
+}
+
+// dropHarnessWarnings leaves out the warnings that calling stacks as child
+// modules adds (harnessWarnings).
+func dropHarnessWarnings(diags []Diagnostic) []Diagnostic {
+	var out []Diagnostic
+	for _, d := range diags {
+		if d.Severity == "warning" && harnessWarnings[d.Summary] {
+			continue
+		}
+		out = append(out, d)
 	}
 	return out
 }

@@ -92,6 +92,9 @@ type Result struct {
 	Problems []string
 	// Calls are the AWS calls the plan made.
 	Calls []awsstub.Call
+	// Together is how many stacks were checked in the same terraform run
+	// as this one (0 when it was checked alone); the times are the run's.
+	Together int
 }
 
 // ExplainedWarning is a warning and the reason it is accepted.
@@ -113,6 +116,10 @@ func (r *Result) unexpected(calls []awsstub.Call) {
 		r.problem("the plan made an AWS call the stub does not answer: %s; a new data source or import reads AWS at plan time: teach internal/awsstub AWS's answer (docs/verification.md)", c)
 	}
 }
+
+// offlineAccessKey is the key a stack planned on its own signs with; the
+// stacks of a shared plan each sign with their own (stackAccessKey).
+const offlineAccessKey = "AKIAOFFLINEPLAN00000"
 
 // overrideFile is what turns a stack into one that plans offline; an
 // override file (Terraform merges *_override.tf.json over the
@@ -136,7 +143,7 @@ func (w *Workspace) Run(ctx context.Context, t Target) (*Result, error) {
 	if t.Account != nil {
 		account = *t.Account
 	}
-	if err := w.prepare(dir, doc); err != nil {
+	if err := w.prepare(dir, doc, offlineAccessKey); err != nil {
 		return nil, err
 	}
 	if t.State != "" {
@@ -334,7 +341,7 @@ func (w *Workspace) sort(res *Result, step string, diags []Diagnostic) {
 }
 
 // prepare writes the override file and the lock file into a stack's copy.
-func (w *Workspace) prepare(dir string, doc tfjson.Doc) error {
+func (w *Workspace) prepare(dir string, doc tfjson.Doc, accessKey string) error {
 	constraints := constraintsOf(doc)
 	if constraints == "" {
 		return fmt.Errorf("%s: terraform.required_providers.aws.version is not set; every stack pins the provider (constructs/stack)", filepath.Join(dir, "cdk.tf.json"))
@@ -344,7 +351,7 @@ func (w *Workspace) prepare(dir string, doc tfjson.Doc) error {
 			"Every AWS service is pointed at it by the AWS_ENDPOINT_URL environment variable, and HTTPS_PROXY catches any client that ignores it.",
 		"terraform": map[string]any{"backend": map[string]any{"local": map[string]any{"path": "terraform.tfstate"}}},
 		"provider": map[string]any{"aws": map[string]any{
-			"access_key":                  "AKIAOFFLINEPLAN00000",
+			"access_key":                  accessKey,
 			"secret_key":                  "offline-plan-not-a-secret",
 			"skip_credentials_validation": true,
 			"skip_metadata_api_check":     true,
