@@ -20,6 +20,11 @@ import (
 // test binary as `make synth` does.
 var synthesized = synthtest.Shared{Projects: projects.All}
 
+// The tests that mostly wait for Terraform (the check of every stack, the
+// migration plans) run in parallel with each other once the others are
+// done: Terraform's processes overlap, while synthesis, one jsii kernel for
+// the whole binary, is taken in turns (synthtest.LockJSII).
+
 // all returns every stack by name.
 func all(t *testing.T) map[string]*synthtest.Stack { return synthesized.Stacks(t) }
 

@@ -39,6 +39,7 @@ func toolchain(t *testing.T) *tfcheck.Toolchain {
 // mapping destroys, replaces and updates nothing, and creates only the
 // role the HCL project never had.
 func TestLambdaStateFromItsOwnPlanMigratesWithoutDestroyOrReplace(t *testing.T) {
+	t.Parallel() // mostly Terraform's time: see TestMain
 	tc := toolchain(t)
 	p := project(t, "ruk-scheduler")
 	n := core.Names{Project: "ruk-scheduler", Environment: core.Dev}

@@ -76,6 +76,7 @@ func project(t *testing.T, name string) stack.Project {
 func synthesizer(t *testing.T, root string, p stack.Project, n core.Names) func() (map[string]any, error) {
 	return func() (map[string]any, error) {
 		outdir := t.TempDir()
+		defer synthtest.LockJSII()()
 		app := synth.NewApp(outdir)
 		if _, err := synth.Build(app, []stack.Project{p}, synth.Options{Root: root, Outdir: outdir, BuildDir: t.TempDir(),
 			Only: []string{n.StackName()}, SkipMigrations: true}); err != nil {
@@ -389,6 +390,7 @@ var rukSchedulerRegrouped = map[string]string{
 }
 
 func TestRukSchedulerDevFixtureIsFullyMatched(t *testing.T) {
+	t.Parallel() // mostly Terraform's time: see TestMain
 	checkFixture(t, fixtureCase{
 		project: "ruk-scheduler", env: core.Dev,
 		want:      rukSchedulerMoves(),
@@ -660,6 +662,7 @@ var agentFactoryReplacements = map[string]string{
 }
 
 func TestAgentFactoryFixturesAreFullyMatched(t *testing.T) {
+	t.Parallel() // mostly Terraform's time: see TestMain
 	for _, env := range []core.Environment{core.Dev, core.Production} {
 		t.Run(string(env), func(t *testing.T) {
 			// The alarm topic and the service's alarms are new in the

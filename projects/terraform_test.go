@@ -19,6 +19,7 @@ import (
 // unexpected AWS call; nothing destroyed or replaced; and every resource of
 // the stack is either created or adopted by one of its import blocks.
 func TestTerraformValidatesAndPlansEveryStack(t *testing.T) {
+	t.Parallel() // mostly Terraform's time: see TestMain
 	tc, err := tfcheck.FindToolchain()
 	if tfcheck.IsMissing(err) {
 		t.Skipf("\nTERRAFORM CHECK NOT RUN: %v\n", err)

@@ -111,11 +111,24 @@ func synthProjects(t testing.TB, projects []stack.Project, root string, checked 
 	return synthInto(t, projects, root, t.TempDir(), checked)
 }
 
+// jsii serializes synthesis among tests that run in parallel: every
+// construct call goes to one jsii kernel process, and a synth is a long
+// conversation with it that should not interleave with another's.
+var jsii sync.Mutex
+
+// LockJSII waits for the jsii kernel and returns the function that frees
+// it; a parallel test holds it around any synthesis it does itself.
+func LockJSII() (unlock func()) {
+	jsii.Lock()
+	return jsii.Unlock
+}
+
 func synthInto(t testing.TB, projects []stack.Project, root, outdir string, checked bool) (map[string]*Stack, error) {
 	t.Helper()
 	if root == "" {
 		root = RepoRoot(t)
 	}
+	defer LockJSII()()
 	app := synth.NewApp(outdir)
 	names, err := synth.Build(app, projects, synth.Options{Root: root, Outdir: outdir, BuildDir: t.TempDir()})
 	if err != nil {
