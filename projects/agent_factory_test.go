@@ -407,8 +407,8 @@ func withDomain() ecsservice.Settings {
 // validates it through DNS records in the zone, serves HTTPS on 443 with a
 // TLS 1.2+ policy once the certificate is issued, answers port 80 with a
 // permanent redirect to 443, and points the name at the load balancer.
-// CodeDeploy then shifts traffic on 443. (make validate / terraform
-// validate checks this stack's Terraform; see the README.)
+// CodeDeploy then shifts traffic on 443. Terraform validates and plans
+// this stack too (TestTerraformValidatesAndPlansEveryStack).
 func TestProductionWithADomainServesHTTPS(t *testing.T) {
 	stacks, err := SynthProjects(t, []stack.Project{ecsservice.Project("agent-factory", withDomain())}, "")
 	if err != nil {

@@ -3,11 +3,15 @@ package projects_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fractallabsdev/talkwise-infra/constructs/patterns/ecsservice"
+	"github.com/fractallabsdev/talkwise-infra/constructs/stack"
+	"github.com/fractallabsdev/talkwise-infra/internal/synthtest"
 	"github.com/fractallabsdev/talkwise-infra/internal/tfcheck"
 	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 )
@@ -18,6 +22,8 @@ import (
 // runs the same check on cdktf.out). No error, no unexplained warning, no
 // unexpected AWS call; nothing destroyed or replaced; and every resource of
 // the stack is either created or adopted by one of its import blocks.
+// Production with a domain is planned too: ACM, its DNS validation, the
+// alias record and the HTTPS listener pass Terraform as the rest do.
 func TestTerraformValidatesAndPlansEveryStack(t *testing.T) {
 	t.Parallel() // mostly Terraform's time: see TestMain
 	tc, err := tfcheck.FindToolchain()
@@ -27,7 +33,32 @@ func TestTerraformValidatesAndPlansEveryStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	outdir := synthesized.Outdir(t)
+	// Every registered stack, and agent-factory production with a domain
+	// (the copy of agent-factory the README's HTTPS section describes:
+	// certificate, its DNS validation, the alias, HTTPS on 443 and the
+	// redirect on 80), checked together.
+	docs := map[string]map[string]any{}
+	for name, st := range all(t) {
+		docs[name] = st.Doc
+	}
+	withDomain, err := synthtest.SynthProjects(t, []stack.Project{ecsservice.Project("agent-factory", withDomain())}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const domainStack = "agent-factory-production-with-domain"
+	docs[domainStack] = withDomain["agent-factory-production"].Doc
+	outdir := t.TempDir()
+	for name := range docs {
+		src := synthesized.Outdir(t)
+		if name == domainStack {
+			src = filepath.Dir(filepath.Dir(withDomain["agent-factory-production"].Dir))
+		}
+		from := filepath.Join("stacks", name)
+		if name == domainStack {
+			from = filepath.Join("stacks", "agent-factory-production")
+		}
+		copyTree(t, filepath.Join(src, from), filepath.Join(outdir, "stacks", name), ".terraform")
+	}
 	start := time.Now()
 	results, err := tfcheck.Check(context.Background(), tc, tfcheck.Options{Outdir: outdir, Scratch: t.TempDir()})
 	if err != nil {
@@ -37,8 +68,8 @@ func TestTerraformValidatesAndPlansEveryStack(t *testing.T) {
 	tfcheck.Report(&report, results, time.Since(start), 2)
 	t.Logf("terraform %s, hashicorp/aws %s from %s:\n%s", tc.Terraform, tc.ProviderVersion, tc.Mirror, report.String())
 
-	if len(results) != len(all(t)) {
-		t.Errorf("Terraform checked %d stacks, the synth has %d", len(results), len(all(t)))
+	if len(results) != len(docs) {
+		t.Errorf("Terraform checked %d stacks, want %d", len(results), len(docs))
 	}
 	for _, r := range results {
 		for _, p := range r.Problems {
@@ -48,7 +79,7 @@ func TestTerraformValidatesAndPlansEveryStack(t *testing.T) {
 			t.Errorf("%s: valid %v, planned %v", r.Stack, r.Valid, r.Plan != nil)
 			continue
 		}
-		if got, want := planned(r.Plan), resources(all(t)[r.Stack].Doc); got != want {
+		if got, want := planned(r.Plan), resources(docs[r.Stack]); got != want {
 			t.Errorf("%s: the plan creates or imports %s;\nthe stack declares %s", r.Stack, got, want)
 		}
 	}

@@ -230,7 +230,7 @@ func Line(r *Result) string {
 	if r.Failed() {
 		verdict = fmt.Sprintf("FAILED (%d problems)", len(r.Problems))
 	}
-	line := fmt.Sprintf("%-32s %-7s %-44s %5.1fs  %s", r.Stack, valid, counts, r.Total.Seconds(), verdict)
+	line := fmt.Sprintf("%-36s %-7s %-44s %5.1fs  %s", r.Stack, valid, counts, r.Total.Seconds(), verdict)
 	if r.Together > 1 {
 		line += fmt.Sprintf(" (one run for %d stacks)", r.Together)
 	}
