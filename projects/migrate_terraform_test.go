@@ -323,7 +323,7 @@ func resolve(config, after, unknown any, values map[string]map[string]any) (any,
 	switch u := unknown.(type) {
 	case []any:
 		list, _ := after.([]any)
-		cl := asList(config)
+		cl := tfjson.List(config)
 		out := make([]any, len(list))
 		for i := range list {
 			var ui, ci any
@@ -389,18 +389,6 @@ func resolveConfig(config any, values map[string]map[string]any) (any, bool) {
 		return out, true
 	}
 	return config, true
-}
-
-// asList reads a block as the plan holds it: cdktf writes a single block
-// as an object, the plan as a one-element list.
-func asList(v any) []any {
-	switch x := v.(type) {
-	case []any:
-		return x
-	case map[string]any:
-		return []any{x}
-	}
-	return nil
 }
 
 var addressRe = regexp.MustCompile(`^(?:(.*)\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\[(\d+|"[^"]*")\])?$`)

@@ -93,18 +93,8 @@ func references(v any, address string) bool {
 	return false
 }
 
-func list(v any) []any {
-	switch x := v.(type) {
-	case []any:
-		return x
-	case map[string]any:
-		return []any{x}
-	}
-	return nil
-}
-
 func first(v any) map[string]any {
-	l := list(v)
+	l := tfjson.List(v)
 	if len(l) == 0 {
 		return nil
 	}
@@ -262,7 +252,7 @@ func (e *estimator) lambda(b block) []Line {
 		mem = 128 // Lambda's default
 	}
 	arch, gbs := "x86_64", e.p.usd("lambda_gb_second_x86")
-	if a := list(b.Fields["architectures"]); len(a) > 0 && a[0] == "arm64" {
+	if a := tfjson.List(b.Fields["architectures"]); len(a) > 0 && a[0] == "arm64" {
 		arch, gbs = "arm64", e.p.usd("lambda_gb_second_arm")
 	}
 	e.invocs[tfjson.Str(b.Fields, "function_name")] = inv
@@ -371,7 +361,7 @@ func (e *estimator) ecsService(b block) []Line {
 }
 
 func containerInsights(cluster block) bool {
-	for _, s := range list(cluster.Fields["setting"]) {
+	for _, s := range tfjson.List(cluster.Fields["setting"]) {
 		m, _ := s.(map[string]any)
 		if tfjson.Str(m, "name") == "containerInsights" && tfjson.Str(m, "value") != "disabled" {
 			return true
@@ -452,7 +442,7 @@ func (e *estimator) secret(b block) []Line {
 }
 
 func (e *estimator) webACL(b block) []Line {
-	rules := len(list(b.Fields["rule"]))
+	rules := len(tfjson.List(b.Fields["rule"]))
 	cost := e.p.usd("waf_web_acl_month") + float64(rules)*e.p.usd("waf_rule_month") + e.a.RequestsPerMonth*e.p.usd("waf_request")
 	return []Line{e.line(b, "WAF", fmt.Sprintf("web ACL + %d rules + %s requests", rules, count(e.a.RequestsPerMonth)), cost, cost)}
 }

@@ -175,3 +175,16 @@ func (d Doc) Moves() []Move {
 	}
 	return out
 }
+
+// List reads a nested block as a list of its instances: cdktf writes a
+// single block as an object, Terraform's plan and state as a one-element
+// list. Anything else is no block.
+func List(v any) []any {
+	switch x := v.(type) {
+	case []any:
+		return x
+	case map[string]any:
+		return []any{x}
+	}
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 
 	"github.com/fractallabsdev/talkwise-infra/internal/tfcheck"
+	"github.com/fractallabsdev/talkwise-infra/internal/tfjson"
 )
 
 // A fixture must be what Terraform writes: every attribute of the
@@ -204,7 +205,7 @@ func arguments(values map[string]any, b block, where string) (map[string]any, er
 			continue
 		}
 		var objs []any
-		for _, o := range asList(v) {
+		for _, o := range tfjson.List(v) {
 			m, _ := o.(map[string]any)
 			args, err := arguments(m, bt.Block, where+"."+k)
 			if err != nil {
@@ -239,16 +240,6 @@ func empty(v any) bool {
 		return len(x) == 0
 	}
 	return false
-}
-
-func asList(v any) []any {
-	switch x := v.(type) {
-	case []any:
-		return x
-	case map[string]any:
-		return []any{x}
-	}
-	return nil
 }
 
 type plannedValues struct {
@@ -310,7 +301,7 @@ func merge(b block, after, unknown, fixture map[string]any, sdk bool) map[string
 	for name, bt := range b.BlockTypes {
 		var objs []any
 		if unknown[name] == true || after == nil || after[name] == nil {
-			objs = asList(fixture[name])
+			objs = tfjson.List(fixture[name])
 			var filled []any
 			for _, o := range objs {
 				m, _ := o.(map[string]any)
@@ -318,9 +309,9 @@ func merge(b block, after, unknown, fixture map[string]any, sdk bool) map[string
 			}
 			objs = filled
 		} else {
-			fixtures := asList(fixture[name])
+			fixtures := tfjson.List(fixture[name])
 			unknowns, _ := unknown[name].([]any)
-			for i, a := range asList(after[name]) {
+			for i, a := range tfjson.List(after[name]) {
 				am, _ := a.(map[string]any)
 				var um, fm map[string]any
 				if i < len(unknowns) {
