@@ -66,44 +66,18 @@ func groupTogether(outdir string, names []string) (groups map[string][]string, a
 // and returns each stack's result, as Run would have given it.
 func (w *Workspace) checkTogether(ctx context.Context, outdir string, names []string, constraints string) (map[string]*Result, error) {
 	start := time.Now()
-	// A stack's copy is named after it; this folder's name is no stack's.
-	dir, err := os.MkdirTemp(w.dir, ".plan-together-")
+	run, err := w.newSharedRun(outdir, names, constraints)
 	if err != nil {
 		return nil, err
 	}
+	defer run.stub.Close()
 	results := map[string]*Result{}
-	keys := map[string]string{}
-	accounts := map[string]awsstub.Account{}
-	modules := map[string]any{}
-	for i, n := range names {
+	for _, n := range names {
 		results[n] = &Result{Stack: n, Together: len(names)}
-		sub := filepath.Join(dir, n)
-		if err := copyStack(filepath.Join(outdir, "stacks", n), sub); err != nil {
-			return nil, err
-		}
-		doc, err := tfjson.ReadFile(filepath.Join(sub, "cdk.tf.json"))
-		if err != nil {
-			return nil, err
-		}
-		keys[n] = stackAccessKey(i)
-		if err := w.prepare(sub, doc, keys[n]); err != nil {
-			return nil, err
-		}
-		accounts[keys[n]] = FreshAccount(core.Talkwise, doc)
-		modules[n] = map[string]any{"source": "./" + n}
 	}
-	if err := w.writeRoot(dir, modules, constraints, "every stack as a child module, initialized, validated and planned in one terraform run"); err != nil {
-		return nil, err
-	}
-	stub, err := awsstub.StartAccounts(accounts)
-	if err != nil {
-		return nil, err
-	}
-	defer stub.Close()
-	tf := &terraform{bin: w.tc.Terraform, dir: dir, env: w.env(stub.URL())}
 
 	step := time.Now()
-	out, runErr := tf.run(ctx, "init", "-json", "-input=false", "-no-color")
+	out, runErr := run.tf.run(ctx, "init", "-json", "-input=false", "-no-color")
 	initTime := time.Since(step)
 	if runErr != nil {
 		// Init reads no stack's resources: its failure is everyone's.
@@ -131,42 +105,18 @@ func (w *Workspace) checkTogether(ctx context.Context, outdir string, names []st
 	go func() {
 		defer close(validated)
 		step := time.Now()
-		out, err := tf.run(ctx, "validate", "-json", "-no-color")
+		out, err := run.tf.run(ctx, "validate", "-json", "-no-color")
 		verdicts, validateTime = judgeTogether(names, out, err), time.Since(step)
 	}()
 	step = time.Now()
-	out, runErr = tf.run(ctx, "plan", "-json", "-input=false", "-lock=false", "-no-color")
-	shares, shared, splitErr := splitPlanStream(names, out.stdout)
+	out, runErr = run.tf.run(ctx, "plan", "-json", "-input=false", "-lock=false", "-no-color")
 	planTime := time.Since(step)
 	<-validated
 	for n, v := range verdicts {
 		v.apply(w, results[n])
 	}
-	blamed := map[string]bool{} // stacks the failed plan has an error about
-	for _, n := range names {
-		for _, d := range shares[n].diags {
-			if d.Severity == "error" {
-				blamed[n] = true
-			}
-		}
-	}
-	var again []string
-	for _, n := range names {
-		res := results[n]
-		w.sort(res, "plan", append(shares[n].diags, shared...))
-		switch {
-		case runErr == nil && splitErr != nil:
-			res.problem("plan: %v", splitErr)
-		case runErr == nil:
-			res.Plan = shares[n].plan
-		case !blamed[n] && len(blamed) > 0:
-			again = append(again, n) // another stack broke the shared plan
-		case !blamed[n]:
-			res.problem("plan failed: %v: %s", runErr, truncate(strings.TrimSpace(string(out.stderr)), 600))
-		}
-		res.Calls = stub.CallsOf(keys[n])
-		res.unexpected(stub.UnexpectedOf(keys[n]))
-		res.unexpected(stub.UnexpectedOf("")) // a call no key signed: nobody's, so everyone's
+	again := w.takeShares(run, results, out, runErr)
+	for _, res := range results {
 		res.Init, res.Validate, res.PlanTime = initTime, validateTime, planTime
 		res.Total = time.Since(start)
 	}
@@ -182,6 +132,87 @@ func (w *Workspace) checkTogether(ctx context.Context, outdir string, names []st
 		res.PlanTime, res.Total = alone.PlanTime, time.Since(start)
 	}
 	return results, nil
+}
+
+// sharedRun is the folder, the AWS stub and the terraform of one shared
+// run.
+type sharedRun struct {
+	names []string
+	// keys are the access keys the stacks sign with, by stack.
+	keys map[string]string
+	stub *awsstub.Server
+	tf   *terraform
+}
+
+// newSharedRun copies names into a root that calls each as a module, each
+// with the offline override and its own access key, and starts the stub
+// that answers each key from its stack's fresh account.
+func (w *Workspace) newSharedRun(outdir string, names []string, constraints string) (*sharedRun, error) {
+	// A stack's copy is named after it; this folder's name is no stack's.
+	dir, err := os.MkdirTemp(w.dir, ".plan-together-")
+	if err != nil {
+		return nil, err
+	}
+	run := &sharedRun{names: names, keys: map[string]string{}}
+	accounts := map[string]awsstub.Account{}
+	modules := map[string]any{}
+	for i, n := range names {
+		sub := filepath.Join(dir, n)
+		if err := copyStack(filepath.Join(outdir, "stacks", n), sub); err != nil {
+			return nil, err
+		}
+		doc, err := tfjson.ReadFile(filepath.Join(sub, "cdk.tf.json"))
+		if err != nil {
+			return nil, err
+		}
+		run.keys[n] = stackAccessKey(i)
+		if err := w.prepare(sub, doc, run.keys[n]); err != nil {
+			return nil, err
+		}
+		accounts[run.keys[n]] = FreshAccount(core.Talkwise, doc)
+		modules[n] = map[string]any{"source": "./" + n}
+	}
+	if err := w.writeRoot(dir, modules, constraints, "every stack as a child module, initialized, validated and planned in one terraform run"); err != nil {
+		return nil, err
+	}
+	if run.stub, err = awsstub.StartAccounts(accounts); err != nil {
+		return nil, err
+	}
+	run.tf = &terraform{bin: w.tc.Terraform, dir: dir, env: w.env(run.stub.URL())}
+	return run, nil
+}
+
+// takeShares gives each stack its share of the shared plan (out, runErr):
+// its diagnostics, its changes, its AWS calls. It returns the stacks to plan
+// again alone: those a failed plan did not blame while it blamed another.
+func (w *Workspace) takeShares(run *sharedRun, results map[string]*Result, out output, runErr error) (again []string) {
+	shares, shared, splitErr := splitPlanStream(run.names, out.stdout)
+	blamed := map[string]bool{} // stacks the failed plan has an error about
+	for _, n := range run.names {
+		for _, d := range shares[n].diags {
+			if d.Severity == "error" {
+				blamed[n] = true
+			}
+		}
+	}
+	for _, n := range run.names {
+		res := results[n]
+		w.sort(res, "plan", append(shares[n].diags, shared...))
+		switch {
+		case runErr == nil && splitErr != nil:
+			res.problem("plan: %v", splitErr)
+		case runErr == nil:
+			res.Plan = shares[n].plan
+		case !blamed[n] && len(blamed) > 0:
+			again = append(again, n) // another stack broke the shared plan
+		case !blamed[n]:
+			res.problem("plan failed: %v: %s", runErr, truncate(strings.TrimSpace(string(out.stderr)), 600))
+		}
+		res.Calls = run.stub.CallsOf(run.keys[n])
+		res.unexpected(run.stub.UnexpectedOf(run.keys[n]))
+		res.unexpected(run.stub.UnexpectedOf("")) // a call no key signed: nobody's, so everyone's
+	}
+	return again
 }
 
 // writeRoot writes the root module of a shared run: the provider

@@ -62,17 +62,9 @@ func StackNames(outdir string) ([]string, error) {
 // of opts.Stacks (sorted names when not given). An error means the check
 // could not run at all; a stack that fails has Problems.
 func Check(ctx context.Context, tc *Toolchain, opts Options) ([]*Result, error) {
-	names := opts.Stacks
-	if len(names) == 0 {
-		var err error
-		if names, err = StackNames(opts.Outdir); err != nil {
-			return nil, err
-		}
-	}
-	for _, n := range names {
-		if _, err := os.Stat(filepath.Join(opts.Outdir, "stacks", n, "cdk.tf.json")); err != nil {
-			return nil, fmt.Errorf("stack %s is not synthesized in %s: run `make synth`, or `go run . list` for the stacks", n, opts.Outdir)
-		}
+	names, err := stacksToCheck(opts)
+	if err != nil {
+		return nil, err
 	}
 	scratch := opts.Scratch
 	if scratch == "" {
@@ -110,75 +102,123 @@ func Check(ctx context.Context, tc *Toolchain, opts Options) ([]*Result, error) 
 		validatedTogether = ws.startTogether(ctx, opts.Outdir, groups)
 		alone, groups = names, nil
 	}
-	index := map[string]int{}
-	for i, n := range names {
-		index[n] = i
-	}
-
-	results := make([]*Result, len(names))
-	errs := make([]error, len(names))
-	var progress sync.Mutex
-	report := func(i int) {
-		if err := errs[i]; err == nil {
-			judgeFreshPlan(results[i])
-		}
-		if opts.Progress == nil {
-			return
-		}
-		progress.Lock()
-		defer progress.Unlock()
-		if errs[i] != nil {
-			fmt.Fprintf(opts.Progress, "%s: %v\n", names[i], errs[i])
-		} else {
-			fmt.Fprintln(opts.Progress, Line(results[i]))
-		}
-	}
+	run := newCheckRun(ws, opts, names)
 	var wg sync.WaitGroup
 	for constraints, members := range groups {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got, err := ws.checkTogether(ctx, opts.Outdir, members, constraints)
-			for _, n := range members {
-				i := index[n]
-				results[i], errs[i] = got[n], err
-				report(i)
-			}
+			run.together(ctx, constraints, members)
 		}()
 	}
-	queue := make(chan int)
+	queue := make(chan string)
 	for range max(1, parallel-len(groups)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range queue {
-				t := Target{Name: names[i], Dir: filepath.Join(opts.Outdir, "stacks", names[i])}
-				if opts.PlanJSONDir != "" {
-					t.PlanJSON = filepath.Join(opts.PlanJSONDir, names[i]+".tfplan.json")
-				}
-				verdict := validatedTogether[names[i]]
-				t.SkipValidate = verdict != nil
-				res, err := ws.Run(ctx, t)
-				if err == nil && verdict != nil {
-					verdict.wait().apply(ws, res)
-				}
-				results[i], errs[i] = res, err
-				report(i)
+			for n := range queue {
+				run.alone(ctx, n, validatedTogether[n])
 			}
 		}()
 	}
 	// The biggest stacks first, so the workers finish close together.
 	for _, n := range bySize(opts.Outdir, alone) {
-		queue <- index[n]
+		queue <- n
 	}
 	close(queue)
 	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return results, fmt.Errorf("%s: %w", names[i], err)
+	return run.outcome()
+}
+
+// stacksToCheck are opts.Stacks, or every stack in opts.Outdir, each
+// synthesized.
+func stacksToCheck(opts Options) ([]string, error) {
+	names := opts.Stacks
+	if len(names) == 0 {
+		var err error
+		if names, err = StackNames(opts.Outdir); err != nil {
+			return nil, err
 		}
 	}
-	return results, nil
+	for _, n := range names {
+		if _, err := os.Stat(filepath.Join(opts.Outdir, "stacks", n, "cdk.tf.json")); err != nil {
+			return nil, fmt.Errorf("stack %s is not synthesized in %s: run `make synth`, or `go run . list` for the stacks", n, opts.Outdir)
+		}
+	}
+	return names, nil
+}
+
+// checkRun collects the results of one Check, from the goroutines that
+// check stacks together and alone, in the order of its names.
+type checkRun struct {
+	ws      *Workspace
+	opts    Options
+	names   []string
+	index   map[string]int
+	results []*Result
+	errs    []error
+
+	progress sync.Mutex
+}
+
+func newCheckRun(ws *Workspace, opts Options, names []string) *checkRun {
+	r := &checkRun{ws: ws, opts: opts, names: names, index: map[string]int{},
+		results: make([]*Result, len(names)), errs: make([]error, len(names))}
+	for i, n := range names {
+		r.index[n] = i
+	}
+	return r
+}
+
+// together checks members in one shared run.
+func (r *checkRun) together(ctx context.Context, constraints string, members []string) {
+	got, err := r.ws.checkTogether(ctx, r.opts.Outdir, members, constraints)
+	for _, n := range members {
+		r.record(n, got[n], err)
+	}
+}
+
+// alone checks one stack on its own; verdict, when set, is its validation
+// by a shared validate run.
+func (r *checkRun) alone(ctx context.Context, name string, verdict *pendingValidation) {
+	t := Target{Name: name, Dir: filepath.Join(r.opts.Outdir, "stacks", name), SkipValidate: verdict != nil}
+	if r.opts.PlanJSONDir != "" {
+		t.PlanJSON = filepath.Join(r.opts.PlanJSONDir, name+".tfplan.json")
+	}
+	res, err := r.ws.Run(ctx, t)
+	if err == nil && verdict != nil {
+		verdict.wait().apply(r.ws, res)
+	}
+	r.record(name, res, err)
+}
+
+// record judges a stack's fresh plan, keeps its result and prints its line.
+func (r *checkRun) record(name string, res *Result, err error) {
+	if err == nil {
+		judgeFreshPlan(res)
+	}
+	i := r.index[name]
+	r.results[i], r.errs[i] = res, err
+	if r.opts.Progress == nil {
+		return
+	}
+	r.progress.Lock()
+	defer r.progress.Unlock()
+	if err != nil {
+		fmt.Fprintf(r.opts.Progress, "%s: %v\n", name, err)
+	} else {
+		fmt.Fprintln(r.opts.Progress, Line(res))
+	}
+}
+
+// outcome is every result, or the first stack that could not be checked.
+func (r *checkRun) outcome() ([]*Result, error) {
+	for i, err := range r.errs {
+		if err != nil {
+			return r.results, fmt.Errorf("%s: %w", r.names[i], err)
+		}
+	}
+	return r.results, nil
 }
 
 // judgeFreshPlan fails a first plan that destroys or replaces anything: in
