@@ -87,6 +87,25 @@ func TestReplacementFailsAFreshPlan(t *testing.T) {
 	}
 }
 
+// Only an update or a replacement has attributes to name, so only a plan
+// with one is read back with show -json (Target.Details).
+func TestOnlyUpdatesAndReplacementsNeedThePlanReadBack(t *testing.T) {
+	for file, want := range map[string]bool{"replaces.plan.jsonl": true, "deprecated.plan.jsonl": false} {
+		plan, err := ReadPlanStream(recorded(t, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := plan.changesAttributes(); got != want {
+			t.Errorf("%s (%s): changesAttributes %v, want %v", file, plan.Counts, got, want)
+		}
+	}
+	updates := &Plan{Changes: []Change{{Address: "aws_iam_role.r", Action: "update"}}}
+	updates.Counts.add(updates.Changes[0])
+	if !updates.changesAttributes() {
+		t.Error("a plan with an in-place update: changesAttributes false")
+	}
+}
+
 // An AWS call the stub does not answer fails the stack, naming it.
 func TestUnansweredCallFails(t *testing.T) {
 	res := &Result{}

@@ -112,6 +112,12 @@ func ReadPlan(raw []byte) (*Plan, error) {
 	return p, nil
 }
 
+// changesAttributes reports whether the plan updates or replaces anything:
+// only those changes have attributes to name.
+func (p *Plan) changesAttributes() bool {
+	return p.Counts.Update > 0 || p.Counts.Replace > 0
+}
+
 func (c *Counts) add(ch Change) {
 	switch ch.Action {
 	case "create":

@@ -64,10 +64,13 @@ type Target struct {
 	Account *awsstub.Account
 	// PlanJSON, when set, receives `terraform show -json` of the plan.
 	PlanJSON string
-	// Details reads the plan back with `terraform show -json`, which gives
-	// each change's attributes (Change.UpdatedAttributes, ReplacePaths).
-	// Defaults to false: the changes and their actions as the plan streams
-	// them, one provider start fewer. Setting PlanJSON implies it.
+	// Details gives each update's and replacement's attributes
+	// (Change.UpdatedAttributes, ReplacePaths): the plan is read back with
+	// `terraform show -json`, which starts the provider again, when the
+	// streamed plan has an update or a replacement. A plan without either
+	// has no attributes to give, and its streamed changes are the whole
+	// answer. Defaults to false: the changes and their actions as the plan
+	// streams them. Setting PlanJSON always reads the plan back.
 	Details bool
 	// SkipValidate leaves out `terraform validate`, for a plan whose
 	// configuration the stack's own check validates (a migration plan):
@@ -204,14 +207,18 @@ func (w *Workspace) plan(ctx context.Context, tf *terraform, res *Result, t Targ
 	if err != nil {
 		return nil
 	}
-	if t.PlanJSON == "" && !t.Details {
+	if t.PlanJSON == "" {
 		// The streamed plan names every change and its action; reading
-		// the plan file back costs another provider start.
+		// the plan file back costs another provider start, worth paying
+		// only for the attributes of an update or a replacement.
 		p, err := ReadPlanStream(out.stdout)
 		if err != nil {
 			res.problem("%v", err)
+			return p
 		}
-		return p
+		if !t.Details || !p.changesAttributes() {
+			return p
+		}
 	}
 	show, err := tf.run(ctx, "show", "-json", "-no-color", "offline.tfplan")
 	if err != nil {
