@@ -133,6 +133,7 @@ func withPrivateTempDir() {
 	if err != nil {
 		return
 	}
+	shareGraphvizCache(dir)
 	jsii.Close()
 	// Go keeps the first of duplicate variables: drop the inherited ones.
 	var env []string
@@ -145,6 +146,25 @@ func withPrivateTempDir() {
 	err = syscall.Exec(exe, os.Args, env) // the same process id: the folder's name stays true
 	os.RemoveAll(dir)
 	fmt.Fprintf(os.Stderr, "warning: running without a private temporary folder: %v\n", err)
+}
+
+// graphvizCacheDir is the folder under $TMPDIR where go-graphviz keeps
+// Graphviz's WebAssembly compiled for this machine.
+const graphvizCacheDir = "go-graphviz"
+
+// shareGraphvizCache points the private temporary folder's graphviz cache
+// at the shared one. go-graphviz compiles Graphviz's WebAssembly when its
+// package initializes, in every command, and caches the result only in
+// $TMPDIR/go-graphviz: in a new private folder each run would compile it
+// again, about 2 s of CPU a command. The cache is go-graphviz's own default,
+// keyed by the wazero version and machine; a failure here only costs that
+// compile.
+func shareGraphvizCache(private string) {
+	shared := filepath.Join(os.TempDir(), graphvizCacheDir)
+	if err := os.MkdirAll(shared, 0o755); err != nil {
+		return
+	}
+	_ = os.Symlink(shared, filepath.Join(private, graphvizCacheDir))
 }
 
 // privateTempDir returns the function that removes the private temporary
